@@ -1,0 +1,39 @@
+# DigiTandem — `make run` serves the demo, `make test` runs the tests. Needs Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_ENV := FLASK_APP=wsgi.py FLASK_DEBUG=1 LEARNAPP_ENVIRONMENT=development LEARNAPP_DEMO_MODE=true
+
+.PHONY: run test test-all check-python translations lint bench clean
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "DigiTandem needs Python 3.11 or newer (found %s)." % sys.version.split()[0])'
+
+$(STAMP): pyproject.toml | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --statistics -d learnapp/translations
+
+## run: install, migrate, load the demo and the courses, serve http://127.0.0.1:5000
+run: $(STAMP) translations
+	$(DEV_ENV) $(BIN)/flask db upgrade
+	$(DEV_ENV) $(BIN)/flask demo load
+	$(DEV_ENV) $(BIN)/flask courses check > /dev/null || echo "Some lessons have problems: run 'flask courses check'."
+	@echo "DigiTandem runs at http://127.0.0.1:5000 (stop with Ctrl+C)"
+	$(DEV_ENV) $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## test: install the test dependencies and run the whole test suite
+test: $(STAMP) translations
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check learnapp tests migrations bench
+	$(BIN)/ruff format --check learnapp tests migrations bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache

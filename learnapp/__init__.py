@@ -1,0 +1,35 @@
+"""DigiTandem: older people learn to use their tablets safely, alone and with a mentor."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from learnapp import cli, config, content, db, errors, i18n, login, pages
+from learnapp.auth.views import bp as auth_bp
+from learnapp.health import bp as health_bp
+from learnapp.learn.views import bp as learn_bp
+from learnapp.paths import INSTANCE_DIR, STATIC_DIR, TEMPLATES_DIR
+from learnapp.settings.views import bp as settings_bp
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, commands."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        instance_relative_config=True,
+        template_folder=str(TEMPLATES_DIR),
+        static_folder=str(STATIC_DIR),
+    )
+    config.load_config(app, test_config)
+    db.init_app(app)
+    i18n.init_app(app)
+    login.init_app(app)
+    content.init_app(app)
+    pages.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    for blueprint in (auth_bp, learn_bp, settings_bp, health_bp):
+        app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,160 @@
+"""Flask commands: db, demo, courses, users."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import sys
+from datetime import date
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from learnapp import content, migrate
+from learnapp.access import ROLES
+from learnapp.content.check import check_library
+from learnapp.db import get_session
+from learnapp.demo import load_demo
+from learnapp.models import Centre, User
+
+db_cli = AppGroup("db", help="Database commands.")
+demo_cli = AppGroup("demo", help="Demo data for trying the app.")
+courses_cli = AppGroup("courses", help="Tools for course authors.")
+users_cli = AppGroup("users", help="User accounts.")
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Create the database or bring it up to the newest schema."""
+    migrate.upgrade(current_app.config["DATABASE_URL"])
+    click.echo("Database is up to date.")
+
+
+@demo_cli.command("load")
+def demo_load() -> None:
+    """Create a demo centre, learner, mentor and coordinator, and print their sign-ins."""
+    if not (current_app.debug or current_app.config["DEMO_MODE"]):
+        raise click.ClickException(
+            "Demo data is only loaded in debug or demo mode (LEARNAPP_DEMO_MODE=true)."
+        )
+    for role, username, password in load_demo(get_session(), content.get_library()):
+        click.echo(f"{role}: {username} / {password}")
+
+
+@courses_cli.command("check")
+def courses_check() -> None:
+    """Check every course; exit non-zero when something must be fixed."""
+    library = content.get_library()
+    report = check_library(library, tuple(current_app.config["LANGUAGES"]))
+    for problem in report.problems:
+        click.echo(str(problem))
+    for (lang, lesson_id), figure in sorted(report.readability.items()):
+        click.echo(f"readability {lang} {lesson_id}: {figure}")
+    lessons = sum(len(c.lesson_ids) for c in library.courses.values())
+    click.echo(
+        f"{len(library.courses)} courses, {lessons} lessons: "
+        f"{len(report.errors)} errors, {len(report.warnings)} warnings."
+    )
+    if report.errors:
+        sys.exit(1)
+
+
+@courses_cli.command("new")
+@click.argument("course_id")
+@click.argument("title")
+@click.option("--lang", default=None, help="Language folder (default: the default language).")
+def courses_new(course_id: str, title: str, lang: str | None) -> None:
+    """Create a lesson file with the right front matter and a fresh id."""
+    library = content.get_library()
+    course = library.courses.get(course_id)
+    if course is None:
+        known = ", ".join(sorted(library.courses)) or "none"
+        raise click.ClickException(f"No course '{course_id}'. Courses: {known}.")
+    lang = lang or library.default_lang
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower().translate(_UMLAUTS)).strip("-")[:40] or "lesson"
+    lesson_id = f"{course.id}-{slug}-{secrets.token_hex(2)}"
+    order = 1 + max(
+        (lesson.order for v in course.lessons.values() for lesson in v.values()), default=0
+    )
+    folder = course.folder / lang
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{order:02d}-{slug}.md"
+    if path.exists():
+        raise click.ClickException(f"{path} exists already.")
+    path.write_text(
+        _NEW_LESSON.format(
+            id=lesson_id, title=title.replace('"', "'"), order=order, today=date.today().isoformat()
+        ),
+        encoding="utf-8",
+    )
+    click.echo(f"Created {path} with id {lesson_id}")
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_NEW_LESSON = """---
+id: {id}
+title: "{title}"
+summary: One sentence — what the learner will be able to do.
+order: {order}
+minutes: 5
+checked: {today}
+quiz_required: false
+---
+
+Write the lesson here. Short sentences, one idea per paragraph.
+
+## Quellen
+
+- …
+
+```quiz
+- id: q1
+  type: truefalse
+  question: A statement the learner decides is true or false.
+  answer: true
+  why: Why it is true.
+- id: q2
+  type: single
+  question: A question?
+  answers:
+    - text: The right answer
+      correct: true
+      why: Why it is right.
+    - text: A wrong answer
+      why: Why it is wrong.
+```
+"""
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), default="learner", show_default=True)
+@click.option("--name", "display_name", default=None, help="Name shown in the app.")
+@click.option("--centre", "centre_id", type=int, default=None, help="Id of the centre.")
+@click.password_option()
+def users_create(
+    username: str, role: str, display_name: str | None, centre_id: int | None, password: str
+) -> None:
+    """Create a user account."""
+    session = get_session()
+    username = username.strip().lower()
+    if session.scalars(select(User).where(User.username == username)).first():
+        raise click.ClickException(f"User '{username}' exists already.")
+    if centre_id is not None and session.get(Centre, centre_id) is None:
+        raise click.ClickException(f"No centre with id {centre_id}.")
+    if len(password) < 8:
+        raise click.ClickException("The password needs at least 8 characters.")
+    user = User(
+        username=username, display_name=display_name or username, role=role, centre_id=centre_id
+    )
+    user.set_password(password)
+    session.add(user)
+    session.commit()
+    click.echo(f"Created {role} '{username}'.")
+
+
+def init_app(app: Flask) -> None:
+    for group in (db_cli, demo_cli, courses_cli, users_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,99 @@
+"""Configuration: built-in defaults < instance/config.py < LEARNAPP_* environment variables."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+ENV_PREFIX = "LEARNAPP_"
+SECRET_KEY_FILE = "secret_key"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class DefaultConfig:
+    """Values that hold unless the instance config or the environment says otherwise."""
+
+    # DEBUG is left to Flask (FLASK_DEBUG / `flask run --debug`) unless set below it.
+    DEMO_MODE = False
+    # "production" refuses to start with debug on; "development" is for `make run`.
+    ENVIRONMENT = "production"
+    DATABASE_URL = ""  # empty: SQLite file in the instance folder
+    CONTENT_DIR = ""  # empty: courses/content in the project
+    CONTENT_AUTO_RELOAD = None  # None: follow DEBUG
+    LANGUAGES = ("de", "en")
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    WTF_CSRF_TIME_LIMIT = None  # a learner may take their time; the token lives with the session
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def _parse_env_value(raw: str) -> object:
+    """Read JSON where it parses (true, 3, ["de"]), else keep the string."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Fill app.config from defaults, the instance file, the environment, then test overrides."""
+    app.config.from_object(DefaultConfig)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        for key, raw in os.environ.items():
+            if key.startswith(ENV_PREFIX):
+                app.config[key.removeprefix(ENV_PREFIX)] = _parse_env_value(raw)
+        if os.environ.get("DATABASE_URL") and not os.environ.get(ENV_PREFIX + "DATABASE_URL"):
+            app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    else:
+        app.config.update(test_config)
+
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "learnapp.db")
+    if app.config["CONTENT_AUTO_RELOAD"] is None:
+        app.config["CONTENT_AUTO_RELOAD"] = bool(app.config.get("DEBUG"))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _load_or_create_secret_key(Path(app.instance_path))
+    _refuse_unsafe(app)
+
+
+def _load_or_create_secret_key(instance_path: Path) -> str:
+    """Keep one random key in the instance folder so a restart logs nobody out."""
+    key_file = instance_path / SECRET_KEY_FILE
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Write privately, then link into place: the link either wins whole or finds the
+    # key another worker wrote first, so nobody ever reads a half-written file.
+    tmp = instance_path / f".{SECRET_KEY_FILE}.{os.getpid()}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    try:
+        os.link(tmp, key_file)
+    except FileExistsError:
+        key = key_file.read_text(encoding="utf-8").strip()
+    finally:
+        tmp.unlink()
+    return key
+
+
+def _refuse_unsafe(app: Flask) -> None:
+    if app.config["ENVIRONMENT"] == "production" and app.config.get("DEBUG"):
+        raise RuntimeError(
+            "Refusing to start: DEBUG is on in production. "
+            "Set LEARNAPP_ENVIRONMENT=development for local work."
+        )
+    if len(str(app.config["SECRET_KEY"])) < MIN_SECRET_KEY_LENGTH:
+        raise RuntimeError("Refusing to start: SECRET_KEY is shorter than 32 characters.")

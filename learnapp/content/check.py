@@ -1,0 +1,143 @@
+"""`flask courses check`: everything an author must fix, as `path:line: message`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from learnapp.content.library import Library
+from learnapp.content.model import Course, Lesson, Problem
+from learnapp.content.readability import Readability, measure
+
+IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*([^)\s]+)(?:\s+\"[^\"]*\")?\s*\)")
+LESSON_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(lesson:([^)\s]*)\)")
+HTML_IMG = re.compile(r"<img\b", re.I)
+RESERVED_LESSON_IDS = frozenset({"images"})
+ADMONITION = re.compile(r"^!!!\s+(\w+)")
+ADMONITION_KINDS = frozenset({"tip", "note", "warning", "mentor"})
+MIN_AMSTAD, MAX_WIENER, MIN_FLESCH = 60.0, 8.0, 60.0
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+    readability: dict[tuple[str, str], Readability] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def check_library(library: Library, languages: tuple[str, ...]) -> Report:
+    """Structure problems found while loading, plus the checks only authors need."""
+    report = Report(problems=list(library.problems))
+    for course in library.ordered_courses:
+        _check_translations(course, languages, report)
+        for lessons in course.lessons.values():
+            for lesson in lessons.values():
+                _check_body(library, course, lesson, report)
+                _check_readability(lesson, report)
+    report.problems.sort(key=lambda p: (p.display_path, p.line))
+    return report
+
+
+def _check_translations(course: Course, languages: tuple[str, ...], report: Report) -> None:
+    course_file = course.folder / "course.yaml"
+    for lang in languages:
+        if lang not in course.titles:
+            report.problems.append(Problem(course_file, 1, f"course title has no '{lang}' entry"))
+    for lesson_id in course.lesson_ids:
+        versions = {lang: course.lessons.get(lang, {}).get(lesson_id) for lang in languages}
+        present = {lang: lesson for lang, lesson in versions.items() if lesson is not None}
+        reference = next(iter(present.values()))
+        for lang, lesson in versions.items():
+            if lesson is None:
+                report.problems.append(
+                    Problem(reference.path, 2, f"lesson '{lesson_id}' has no '{lang}' translation")
+                )
+        for lesson in present.values():
+            if lesson is not reference:
+                _compare_versions(reference, lesson, report)
+        if lesson_id in RESERVED_LESSON_IDS:
+            report.problems.append(Problem(reference.path, 2, f"'{lesson_id}' is a reserved id"))
+
+
+def _compare_versions(reference: Lesson, other: Lesson, report: Report) -> None:
+    def differ(message: str, line: int = 2) -> None:
+        report.problems.append(
+            Problem(other.path, line, f"{message} (compared with {reference.lang})")
+        )
+
+    if reference.type != other.type:
+        differ("'type' differs from the other language")
+    if reference.order != other.order:
+        differ("'order' differs from the other language", 2)
+    ref_quiz = [(q.id, q.type, len(q.answers)) for q in reference.quiz]
+    other_quiz = [(q.id, q.type, len(q.answers)) for q in other.quiz]
+    if ref_quiz != other_quiz:
+        differ("quiz questions differ (ids, types or number of answers must match)")
+    else:
+        for ref_q, other_q in zip(reference.quiz, other.quiz, strict=True):
+            if ref_q.correct_keys() != other_q.correct_keys():
+                differ(f"quiz {other_q.id}: the correct answers differ", other_q.line)
+    if reference.scenario and other.scenario:
+        ref_steps = {s.id: [c.next for c in s.choices] for s in reference.scenario.steps.values()}
+        other_steps = {s.id: [c.next for c in s.choices] for s in other.scenario.steps.values()}
+        if ref_steps != other_steps or reference.scenario.start != other.scenario.start:
+            differ("scenario steps or choices differ", other.scenario.line)
+
+
+def _check_body(library: Library, course: Course, lesson: Lesson, report: Report) -> None:
+    for offset, line in enumerate(lesson.body.split("\n")):
+        number = lesson.body_line + offset
+        for alt, src in IMAGE.findall(line):
+            _check_image(course, lesson, number, alt, src, report)
+        for target in LESSON_LINK.findall(line):
+            if target not in library.lesson_course:
+                report.problems.append(
+                    Problem(lesson.path, number, f"link to unknown lesson 'lesson:{target}'")
+                )
+        if HTML_IMG.search(line):
+            report.problems.append(
+                Problem(lesson.path, number, "write pictures as ![alt text](images/…), not <img>")
+            )
+        admonition = ADMONITION.match(line)
+        if admonition and admonition.group(1) not in ADMONITION_KINDS:
+            kinds = ", ".join(sorted(ADMONITION_KINDS))
+            report.problems.append(
+                Problem(lesson.path, number, f"unknown box '{admonition.group(1)}' (use {kinds})")
+            )
+
+
+def _check_image(
+    course: Course, lesson: Lesson, number: int, alt: str, src: str, report: Report
+) -> None:
+    if not alt.strip():
+        report.problems.append(Problem(lesson.path, number, f"picture '{src}' has no alt text"))
+    if not src.startswith("images/") or ".." in src:
+        report.problems.append(
+            Problem(lesson.path, number, f"picture '{src}' must be in the course's images/ folder")
+        )
+        return
+    if not (course.folder / src).is_file():
+        report.problems.append(Problem(lesson.path, number, f"picture '{src}' does not exist"))
+
+
+def _check_readability(lesson: Lesson, report: Report) -> None:
+    figure = measure(lesson.body, lesson.lang)
+    if figure is None:
+        return
+    report.readability[(lesson.lang, lesson.id)] = figure
+    hard = (
+        figure.score < MIN_AMSTAD or (figure.wiener or 0) > MAX_WIENER
+        if lesson.lang == "de"
+        else figure.score < MIN_FLESCH
+    )
+    if hard:
+        report.problems.append(
+            Problem(lesson.path, 1, f"hard to read: {figure} — use shorter sentences", "warning")
+        )

@@ -1,0 +1,131 @@
+"""The course library: every course and lesson parsed once, rendered lazily, cached."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+
+from learnapp.content.model import Course, Lesson, Problem
+from learnapp.content.parser import parse_course_file, parse_lesson_file
+from learnapp.content.render import render_markdown
+
+log = logging.getLogger(__name__)
+COURSE_FILE = "course.yaml"
+LESSON_SUFFIX = ".md"
+
+
+@dataclass
+class Library:
+    root: Path
+    default_lang: str
+    courses: dict[str, Course] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    # lesson id -> course id, for `lesson:ID` links and lookups by id alone
+    lesson_course: dict[str, str] = field(default_factory=dict)
+    signature: tuple = ()
+    _rendered: dict[tuple[Path, int], Markup] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def ordered_courses(self) -> list[Course]:
+        return sorted(self.courses.values(), key=lambda course: (course.order, course.id))
+
+    def problems_for(self, path: Path) -> list[Problem]:
+        return [problem for problem in self.problems if problem.path == path]
+
+    def lesson_url_path(self, lesson_id: str) -> str | None:
+        course_id = self.lesson_course.get(lesson_id)
+        return f"/courses/{course_id}/{lesson_id}" if course_id else None
+
+    def render(self, lesson: Lesson) -> Markup:
+        """HTML of a lesson body, rendered on first use and kept until the file changes."""
+        key = (lesson.path, lesson.mtime_ns)
+        html = self._rendered.get(key)
+        if html is None:
+            html = render_markdown(lesson.body, self.lesson_url_path)
+            with self._lock:
+                self._rendered[key] = html
+        return html
+
+
+def file_signature(root: Path) -> tuple:
+    """Names, sizes and change times of every content file: changes when an author saves."""
+    entries = []
+    if root.is_dir():
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (LESSON_SUFFIX, ".yaml") and path.is_file():
+                stat = path.stat()
+                entries.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(entries)
+
+
+def load_library(root: Path, default_lang: str) -> Library:
+    """Parse the whole content tree; broken files are recorded as problems, never raised."""
+    library = Library(root=root, default_lang=default_lang, signature=file_signature(root))
+    if not root.is_dir():
+        library.problems.append(Problem(root, 1, "content folder does not exist"))
+        return library
+
+    for course_file in sorted(root.glob(f"*/{COURSE_FILE}")):
+        course, problems = parse_course_file(course_file)
+        library.problems.extend(problems)
+        if course is None:
+            continue
+        if course.id in library.courses:
+            library.problems.append(
+                Problem(course_file, 1, f"course id '{course.id}' is used by another course too")
+            )
+            continue
+        library.courses[course.id] = course
+        _load_lessons(library, course)
+
+    _report_orphans(library)
+    for course in library.courses.values():
+        _order_lessons(course)
+    for problem in library.problems:
+        if problem.severity == "error":
+            log.warning("content problem: %s", problem)
+    return library
+
+
+def _load_lessons(library: Library, course: Course) -> None:
+    for lang_dir in sorted(p for p in course.folder.iterdir() if p.is_dir()):
+        if lang_dir.name == "images":
+            continue
+        for lesson_file in sorted(lang_dir.glob(f"*{LESSON_SUFFIX}")):
+            lesson, problems = parse_lesson_file(lesson_file, course.id, lang_dir.name)
+            library.problems.extend(problems)
+            if lesson is None:
+                continue
+            owner = library.lesson_course.get(lesson.id)
+            in_same_lang = course.lessons.get(lesson.lang, {}).get(lesson.id)
+            if (owner is not None and owner != course.id) or in_same_lang is not None:
+                library.problems.append(
+                    Problem(lesson_file, 2, f"lesson id '{lesson.id}' is already used elsewhere")
+                )
+                continue
+            library.lesson_course[lesson.id] = course.id
+            course.lessons.setdefault(lesson.lang, {})[lesson.id] = lesson
+
+
+def _report_orphans(library: Library) -> None:
+    """Lesson files in a folder without a usable course file belong to an unknown course."""
+    known = {course.folder for course in library.courses.values()}
+    for lesson_file in sorted(library.root.glob(f"*/*/*{LESSON_SUFFIX}")):
+        course_folder = lesson_file.parent.parent
+        if course_folder not in known:
+            library.problems.append(
+                Problem(lesson_file, 1, "unknown course: its folder has no valid course.yaml")
+            )
+
+
+def _order_lessons(course: Course) -> None:
+    seen: dict[str, tuple[int, str]] = {}
+    for lessons in course.lessons.values():
+        for lesson in lessons.values():
+            seen.setdefault(lesson.id, (lesson.order, lesson.id))
+    course.lesson_ids = [lesson_id for lesson_id, _ in sorted(seen.items(), key=lambda i: i[1])]

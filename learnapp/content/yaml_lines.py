@@ -1,0 +1,38 @@
+"""YAML loading that remembers on which line each mapping started (for precise messages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+LINE_KEY = "__line__"
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader whose mappings carry the 1-based line they start on under LINE_KEY."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping[LINE_KEY] = node.start_mark.line + 1
+        return mapping
+
+
+def load_with_lines(text: str) -> Any:
+    """Parse YAML; raises yaml.YAMLError (with problem_mark) on bad syntax."""
+    return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+
+
+def error_line(error: yaml.YAMLError) -> int:
+    """The 1-based line a YAML error points at, relative to the parsed text."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    return mark.line + 1 if mark is not None else 1
+
+
+def error_text(error: yaml.YAMLError) -> str:
+    problem = getattr(error, "problem", None)
+    return f"invalid YAML: {problem}" if problem else "invalid YAML"
+
+
+def line_of(mapping: Any, default: int = 1) -> int:
+    return mapping.get(LINE_KEY, default) if isinstance(mapping, dict) else default

@@ -1,0 +1,327 @@
+"""The learner's pages: home, courses, lessons, "Done", self-checks and practice."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from learnapp.access import can_read_courses
+from learnapp.content import get_library
+from learnapp.content.model import Course, Lesson
+from learnapp.db import get_session
+from learnapp.learn import practice, quiz, services
+
+bp = Blueprint("learn", __name__)
+
+IMAGE_TYPES = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+}
+
+
+def _lang() -> str:
+    return str(get_locale() or "de")
+
+
+def _load(course_id: str, lesson_id: str | None = None) -> tuple[Course, Lesson | None]:
+    """Course and lesson (in the learner's language if it exists), or a 404."""
+    library = get_library()
+    course = library.courses.get(course_id)
+    if course is None:
+        abort(404)
+    if lesson_id is None:
+        return course, None
+    lesson = course.lesson(lesson_id, _lang(), library.default_lang)
+    if lesson is None:
+        abort(404)
+    return course, lesson
+
+
+@bp.get("/")
+@can_read_courses
+def home():  # type: ignore[no-untyped-def]
+    """The calm start page: one big "Continue" card, then the courses with progress."""
+    library = get_library()
+    progress = services.progress_by_lesson(get_session(), current_user)
+    point = services.continue_point(library, progress)
+    next_lesson = (
+        point.course.lesson(point.lesson_id, _lang(), library.default_lang) if point else None
+    )
+    return render_template(
+        "learn/home.html",
+        point=point,
+        next_lesson=next_lesson,
+        courses=services.course_progress(library, progress),
+        lang=_lang(),
+        default_lang=library.default_lang,
+    )
+
+
+@bp.get("/courses")
+@can_read_courses
+def courses():  # type: ignore[no-untyped-def]
+    """Every course with the learner's progress."""
+    library = get_library()
+    progress = services.progress_by_lesson(get_session(), current_user)
+    return render_template(
+        "learn/courses.html",
+        courses=services.course_progress(library, progress),
+        lang=_lang(),
+        default_lang=library.default_lang,
+    )
+
+
+@bp.get("/courses/<course_id>")
+@can_read_courses
+def course(course_id: str):  # type: ignore[no-untyped-def]
+    """A course's lessons, each ticked when done, with the place to continue."""
+    library = get_library()
+    course, _lesson = _load(course_id)
+    progress = services.progress_by_lesson(get_session(), current_user)
+    lessons = [course.lesson(i, _lang(), library.default_lang) for i in course.lesson_ids]
+    point = services.continue_point(library, progress)
+    return render_template(
+        "learn/course.html",
+        course=course,
+        lessons=lessons,
+        progress=progress,
+        continue_id=point.lesson_id if point and point.course.id == course.id else None,
+        lang=_lang(),
+        default_lang=library.default_lang,
+    )
+
+
+def _render_lesson(course: Course, lesson: Lesson, status: int = 200, **extra):  # type: ignore[no-untyped-def]
+    library = get_library()
+    session = get_session()
+    row = services.record_visit(session, current_user, course.id, lesson.id)
+    session.commit()
+    ids = course.lesson_ids
+    position = ids.index(lesson.id)
+    lang, fallback = _lang(), library.default_lang
+    previous = course.lesson(ids[position - 1], lang, fallback) if position > 0 else None
+    following = (
+        course.lesson(ids[position + 1], lang, fallback) if position + 1 < len(ids) else None
+    )
+    extra.setdefault("submission_id", uuid.uuid4().hex)
+    extra.setdefault("answers", None)
+    extra.setdefault("results", [])
+    return (
+        render_template(
+            "learn/lesson.html",
+            course=course,
+            lesson=lesson,
+            body=library.render(lesson),
+            done=row.completed_at is not None,
+            previous=previous,
+            following=following,
+            position=position + 1,
+            total=len(ids),
+            lang=lang,
+            default_lang=fallback,
+            problems=library.problems_for(lesson.path) if library_shows_problems() else [],
+            **extra,
+        ),
+        status,
+    )
+
+
+def library_shows_problems() -> bool:
+    """While authors write (auto-reload), a lesson shows its own file's problems."""
+    return bool(current_app.config["CONTENT_AUTO_RELOAD"])
+
+
+@bp.get("/courses/<course_id>/<lesson_id>")
+@can_read_courses
+def lesson(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
+    """One lesson: large text, Previous / Next, Done, and the self-check."""
+    course, lesson = _load(course_id, lesson_id)
+    assert lesson is not None
+    results = []
+    checked = request.args.get("checked", "")
+    if quiz.SUBMISSION_PATTERN.match(checked):
+        results = quiz.load_results(get_session(), current_user, lesson, checked)
+    return _render_lesson(course, lesson, results=results)
+
+
+@bp.post("/courses/<course_id>/<lesson_id>/done")
+@can_read_courses
+def done(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
+    """Mark a lesson done (or, with undo, not done)."""
+    course, lesson = _load(course_id, lesson_id)
+    assert lesson is not None
+    session = get_session()
+    if request.form.get("undo"):
+        services.mark_not_done(session, current_user, lesson.id)
+        session.commit()
+        return redirect(url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id))
+    if lesson.quiz_required and not services.quiz_passed(
+        session, current_user, lesson.id, len(lesson.quiz)
+    ):
+        flash(_("Please answer the self-check correctly first. Then press “Done”."), "done-error")
+        return redirect(
+            url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id, _anchor="done")
+        )
+    services.mark_done(session, current_user, course.id, lesson.id)
+    session.commit()
+    flash(_("Well done! This lesson is ticked off."), "success")
+    return redirect(
+        url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id, _anchor="done")
+    )
+
+
+@bp.post("/courses/<course_id>/<lesson_id>/check")
+@can_read_courses
+def check(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
+    """Grade the self-check on the server and show why each answer is right or wrong."""
+    course, lesson = _load(course_id, lesson_id)
+    assert lesson is not None
+    if not lesson.quiz:
+        abort(404)
+    session = get_session()
+    submission_id = request.form.get("submission", "")
+    if not quiz.SUBMISSION_PATTERN.match(submission_id):
+        flash(_("This form was not complete. Please answer the questions again."), "quiz-error")
+        return redirect(
+            url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id, _anchor="quiz")
+        )
+    if quiz.submission_seen(session, current_user, submission_id):
+        flash(_("You already sent these answers. Here is the result again."), "info")
+        return redirect(
+            url_for(
+                "learn.lesson",
+                course_id=course.id,
+                lesson_id=lesson.id,
+                checked=submission_id,
+                _anchor="quiz",
+            )
+        )
+    answers = quiz.read_answers(lesson, request.form)
+    if answers.errors:
+        return _render_lesson(
+            course,
+            lesson,
+            status=400 if answers.tampered else 200,
+            answers=answers,
+            submission_id=submission_id,
+        )
+    quiz.store(session, current_user, lesson, quiz.grade(lesson, answers.chosen), submission_id)
+    session.commit()
+    return redirect(
+        url_for(
+            "learn.lesson",
+            course_id=course.id,
+            lesson_id=lesson.id,
+            checked=submission_id,
+            _anchor="quiz",
+        )
+    )
+
+
+@bp.post("/courses/<course_id>/<lesson_id>/practice")
+@can_read_courses
+def practice_start(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
+    """Begin a new walk through a practice scenario."""
+    course, lesson = _load(course_id, lesson_id)
+    if lesson is None or lesson.scenario is None:
+        abort(404)
+    session = get_session()
+    run = practice.start_run(session, current_user, lesson)
+    services.record_visit(session, current_user, course.id, lesson.id)
+    session.commit()
+    return redirect(
+        url_for("learn.practice_step", course_id=course.id, lesson_id=lesson.id, run_id=run.id)
+    )
+
+
+@bp.route("/courses/<course_id>/<lesson_id>/practice/<int:run_id>", methods=["GET", "POST"])
+@can_read_courses
+def practice_step(course_id: str, lesson_id: str, run_id: int):  # type: ignore[no-untyped-def]
+    """Show the current step of a practice run; a POST takes one of its choices."""
+    course, lesson = _load(course_id, lesson_id)
+    if lesson is None or lesson.scenario is None:
+        abort(404)
+    session = get_session()
+    run = practice.get_run(session, current_user, lesson, run_id)
+    if run is None:
+        abort(404)
+    if request.method == "POST":
+        try:
+            target = practice.choose(
+                session, lesson, run, request.form.get("step", ""), request.form.get("choice", "")
+            )
+        except practice.PracticeError:
+            session.rollback()
+            flash(
+                _(
+                    "This choice was already made or is not possible here. "
+                    "You see the step you are at now."
+                ),
+                "info",
+            )
+        else:
+            if target.end:
+                services.mark_done(session, current_user, course.id, lesson.id)
+            session.commit()
+        return redirect(
+            url_for("learn.practice_step", course_id=course.id, lesson_id=lesson.id, run_id=run.id)
+        )
+
+    step = practice.current_step(lesson, run)
+    if step is None:  # the author renamed the step since this run began
+        abort(404)
+    previous = practice.last_choice(session, run)
+    feedback = None
+    if previous is not None:
+        earlier = lesson.scenario.steps.get(previous.step_id)
+        if earlier is not None and previous.choice_index < len(earlier.choices):
+            feedback = earlier.choices[previous.choice_index]
+    return render_template(
+        "learn/practice.html",
+        course=course,
+        lesson=lesson,
+        run=run,
+        step=step,
+        feedback=feedback,
+        lang=_lang(),
+        default_lang=get_library().default_lang,
+    )
+
+
+@bp.get("/courses/<course_id>/images/<path:filename>")
+@can_read_courses
+def image(course_id: str, filename: str):  # type: ignore[no-untyped-def]
+    """A lesson picture; the resolved path must stay inside the course's images folder."""
+    course, _lesson = _load(course_id)
+    folder = (course.folder / "images").resolve()
+    candidate = (folder / filename).resolve()
+    if (
+        not candidate.is_relative_to(folder)
+        or candidate.suffix.lower() not in IMAGE_TYPES
+        or not candidate.is_file()
+    ):
+        abort(404)
+    response = send_file(
+        Path(candidate), mimetype=IMAGE_TYPES[candidate.suffix.lower()], max_age=3600
+    )
+    # An SVG opened on its own must not run anything.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response

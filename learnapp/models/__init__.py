@@ -1,0 +1,17 @@
+"""Models, one module per domain; imported here so the metadata knows every table."""
+
+from learnapp.models.base import Base
+from learnapp.models.learning import Progress, QuizAttempt, ScenarioChoice, ScenarioRun
+from learnapp.models.people import CONTRASTS, TEXT_SIZES, Centre, User
+
+__all__ = [
+    "Base",
+    "CONTRASTS",
+    "TEXT_SIZES",
+    "Centre",
+    "Progress",
+    "QuizAttempt",
+    "ScenarioChoice",
+    "ScenarioRun",
+    "User",
+]

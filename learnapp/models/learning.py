@@ -1,0 +1,95 @@
+"""Learning records, keyed by stable lesson ids (lessons are files, not rows)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from learnapp.models.base import Base, utcnow
+
+
+class Progress(Base):
+    """One row per learner and lesson: when it was started and completed."""
+
+    __tablename__ = "progress"
+    __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(80))
+    lesson_id: Mapped[str] = mapped_column(String(80))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    def __repr__(self) -> str:
+        done = "done" if self.completed_at else "started"
+        return f"<Progress user={self.user_id} {self.lesson_id} {done}>"
+
+
+class QuizAttempt(Base):
+    """One answer to one self-check question."""
+
+    __tablename__ = "quiz_attempt"
+    __table_args__ = (Index("ix_quiz_attempt_user_lesson", "user_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    lesson_id: Mapped[str] = mapped_column(String(80))
+    question_id: Mapped[str] = mapped_column(String(40))
+    # All answers sent with one press of "Check" share this id; a replayed form is refused.
+    submission_id: Mapped[str] = mapped_column(String(36), index=True)
+    answer: Mapped[str] = mapped_column(String(200))
+    correct: Mapped[bool] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return (
+            f"<QuizAttempt user={self.user_id} {self.lesson_id}/{self.question_id} {self.correct}>"
+        )
+
+
+class ScenarioRun(Base):
+    """One walk through a practice scenario; its steps record the path taken."""
+
+    __tablename__ = "scenario_run"
+    __table_args__ = (Index("ix_scenario_run_user_lesson", "user_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    lesson_id: Mapped[str] = mapped_column(String(80))
+    current_step: Mapped[str] = mapped_column(String(80))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column()
+
+    steps: Mapped[list[ScenarioChoice]] = relationship(
+        back_populates="run", order_by="ScenarioChoice.id", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return (
+            f"<ScenarioRun {self.id} user={self.user_id} {self.lesson_id} at {self.current_step}>"
+        )
+
+
+class ScenarioChoice(Base):
+    """A choice made at one step of a scenario run."""
+
+    __tablename__ = "scenario_choice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("scenario_run.id", ondelete="CASCADE"), index=True
+    )
+    step_id: Mapped[str] = mapped_column(String(80))
+    choice_index: Mapped[int] = mapped_column()
+    next_step: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    run: Mapped[ScenarioRun] = relationship(back_populates="steps")
+
+    def __repr__(self) -> str:
+        return f"<ScenarioChoice run={self.run_id} {self.step_id}#{self.choice_index}>"

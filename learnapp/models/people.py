@@ -1,0 +1,79 @@
+"""People: centres and user accounts with their preferences."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from learnapp.models.base import Base, utcnow
+
+TEXT_SIZES = (100, 125, 150, 175, 200)
+CONTRASTS = ("normal", "high")
+
+
+class Centre(Base):
+    __tablename__ = "centre"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    town: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    users: Mapped[list[User]] = relationship(back_populates="centre")
+
+    def __repr__(self) -> str:
+        return f"<Centre {self.id} {self.name!r}>"
+
+
+class User(Base):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    # Advanced by sign-out and password changes so old cookies stop working.
+    session_version: Mapped[int] = mapped_column(default=1)
+
+    # Preferences follow the person to any tablet: applied by the server on every page.
+    locale: Mapped[str | None] = mapped_column(String(10))
+    text_size: Mapped[int] = mapped_column(default=TEXT_SIZES[0])
+    contrast: Mapped[str] = mapped_column(String(10), default=CONTRASTS[0])
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    last_active_at: Mapped[datetime | None] = mapped_column()
+
+    centre: Mapped[Centre | None] = relationship(back_populates="users")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    # Flask-Login protocol.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.username!r} {self.role}>"

@@ -1,0 +1,38 @@
+"""Preferences form: text size, contrast, language."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
+
+from learnapp.i18n import LANGUAGE_NAMES
+from learnapp.models import CONTRASTS, TEXT_SIZES
+
+
+class PreferencesForm(FlaskForm):
+    text_size = RadioField(
+        _l("Text size"),
+        choices=[SelectChoice(str(size), f"{size} %") for size in TEXT_SIZES],
+        validators=[InputRequired(_l("Please choose a text size."))],
+    )
+    contrast = RadioField(
+        _l("Contrast"),
+        choices=[
+            SelectChoice(value, label)
+            for value, label in zip(
+                CONTRASTS, (_l("Normal"), _l("High contrast: light text on black")), strict=True
+            )
+        ],
+        validators=[InputRequired(_l("Please choose a contrast."))],
+    )
+    language = RadioField(
+        _l("Language"),
+        validators=[InputRequired(_l("Please choose a language."))],
+    )
+
+    def __init__(self, languages: tuple[str, ...], *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.language.choices = [
+            SelectChoice(code, LANGUAGE_NAMES.get(code, code)) for code in languages
+        ]

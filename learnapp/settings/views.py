@@ -1,0 +1,37 @@
+"""The learner's preferences, stored on the account so every tablet shows them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from learnapp.access import can_read_courses
+from learnapp.db import get_session
+from learnapp.settings.forms import PreferencesForm
+
+bp = Blueprint("settings", __name__)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@can_read_courses
+def settings():  # type: ignore[no-untyped-def]
+    """Show and change text size, contrast and language."""
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    languages = tuple(current_app.config["LANGUAGES"])
+    form = PreferencesForm(languages)
+    if form.validate_on_submit():
+        user.text_size = int(form.text_size.data)
+        user.contrast = form.contrast.data
+        user.locale = form.language.data
+        get_session().commit()
+        with force_locale(user.locale):
+            flash(_("Your settings are saved. They apply on every tablet you use."), "success")
+        return redirect(url_for("settings.settings"))
+    if not form.is_submitted():
+        form.text_size.data = str(user.text_size)
+        form.contrast.data = user.contrast
+        form.language.data = user.locale or str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    status = 400 if form.errors else 200
+    return render_template("settings/settings.html", form=form), status

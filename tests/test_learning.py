@@ -1,0 +1,121 @@
+"""Reading lessons, Done, Continue, and bad addresses."""
+
+from sqlalchemy import select
+
+from learnapp.db import get_session
+from learnapp.models import Progress
+
+
+def test_home_offers_the_first_lesson_to_a_new_learner(client, auth, learner):
+    auth.login("erika")
+    page = client.get("/?lang=de").get_data(as_text=True)
+    assert "/courses/sample/sample-first" in page
+
+
+def test_done_ticks_the_lesson_and_offers_the_next(client, auth, learner, app):
+    auth.login("erika")
+    client.get("/courses/sample/sample-first")
+    response = auth.post("/courses/sample/sample-first/done")
+    assert response.status_code == 302
+    with app.app_context():
+        row = get_session().scalars(select(Progress)).one()
+        assert row.completed_at is not None and row.lesson_id == "sample-first"
+    course = client.get("/courses/sample").get_data(as_text=True)
+    assert "is-done" in course
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/courses/sample/sample-second"' in home
+
+
+def test_progress_survives_sign_out_and_another_device(client, auth, learner, app):
+    auth.login("erika")
+    auth.post("/courses/sample/sample-first/done")
+    auth.logout()
+    tablet = app.test_client()
+    from tests.helpers import Auth
+
+    Auth(tablet).login("erika")
+    assert 'href="/courses/sample/sample-second"' in tablet.get("/").get_data(as_text=True)
+
+
+def test_continue_offers_a_started_but_unfinished_lesson(client, auth, learner):
+    auth.login("erika")
+    auth.post("/courses/sample/sample-first/done")
+    client.get("/courses/sample/sample-practice")
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/courses/sample/sample-practice"' in home
+
+
+def test_lesson_page_has_previous_next_and_done(client, auth, learner):
+    auth.login("erika")
+    page = client.get("/courses/sample/sample-second").get_data(as_text=True)
+    assert 'rel="prev" href="/courses/sample/sample-first"' in page
+    assert 'rel="next" href="/courses/sample/sample-practice"' in page
+    assert "/courses/sample/sample-second/done" in page
+
+
+def test_lesson_links_resolve_and_images_are_served(client, auth, learner):
+    auth.login("erika")
+    page = client.get("/courses/sample/sample-first").get_data(as_text=True)
+    assert 'href="/courses/sample/sample-second"' in page
+    assert 'src="images/tablet.svg"' in page
+    image = client.get("/courses/sample/images/tablet.svg")
+    assert image.status_code == 200 and image.mimetype == "image/svg+xml"
+    assert "default-src 'none'" in image.headers["Content-Security-Policy"]
+    image.close()
+
+
+def test_image_route_cannot_leave_its_folder(client, auth, learner):
+    auth.login("erika")
+    for path in (
+        "/courses/sample/images/../course.yaml",
+        "/courses/sample/images/..%2fcourse.yaml",
+        "/courses/sample/images/%2e%2e/%2e%2e/sample/course.yaml",
+        "/courses/sample/images//etc/passwd",
+        "/courses/sample/images/missing.svg",
+    ):
+        response = client.get(path, follow_redirects=True)
+        assert response.status_code == 404, path
+        response.close()
+
+
+def test_unknown_course_and_lesson_give_the_friendly_404(client, auth, learner):
+    auth.login("erika")
+    for path in (
+        "/courses/nope",
+        "/courses/nope/sample-first",
+        "/courses/sample/nope",
+        "/courses/sample/%00",
+        "/courses/sample/" + "x" * 5000,
+    ):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "<main" in response.get_data(as_text=True)
+
+
+def test_missing_translation_falls_back_with_a_notice(tmp_path, app, client, auth, learner):
+    library = app.extensions["learnapp_content"]
+    del library.courses["sample"].lessons["en"]["sample-first"]
+    auth.login("erika")
+    page = client.get("/courses/sample/sample-first?lang=en")
+    # the account has no language yet, so the browser / ?lang decides; set it on the account
+    auth.post("/settings", {"text_size": "100", "contrast": "normal", "language": "en"})
+    page = client.get("/courses/sample/sample-first").get_data(as_text=True)
+    assert '<article class="lesson" lang="de"' in page
+    assert "not yet translated" in page
+
+
+def test_healthz(client):
+    assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_an_unreachable_database(tmp_path):
+    from learnapp import create_app
+
+    broken = create_app(
+        {
+            "SECRET_KEY": "x" * 40,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/missing-dir/sub/db.sqlite",
+            "TESTING": True,
+        }
+    )
+    assert broken.test_client().get("/healthz").status_code == 503
