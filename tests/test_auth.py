@@ -93,6 +93,7 @@ def test_sign_in_survives_an_app_restart(client, auth, learner, app, tmp_path):
     second = restarted.test_client()
     second.set_cookie("session", cookie)
     assert second.get("/").status_code == 200
+    restarted.extensions["learnapp_db"].engine.dispose()
 
 
 def test_username_from_login_card_is_filled_in(client):

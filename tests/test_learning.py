@@ -119,3 +119,4 @@ def test_healthz_reports_an_unreachable_database(tmp_path):
         }
     )
     assert broken.test_client().get("/healthz").status_code == 503
+    broken.extensions["learnapp_db"].engine.dispose()
