@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_ENV := FLASK_APP=wsgi.py FLASK_DEBUG=1 LEARNAPP_ENVIRONMENT=development LEARNAPP_DEMO_MODE=true
 
-.PHONY: run test test-all check-python translations lint bench clean
+.PHONY: run test test-all test-slow audit check-python translations lint bench clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "DigiTandem needs Python 3.11 or newer (found %s)." % sys.version.split()[0])'
@@ -30,6 +30,24 @@ run: $(STAMP) translations
 ## test: install the test dependencies and run the whole test suite
 test: $(STAMP) translations
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+## test-slow: load and faults under gunicorn, several workers, restarts (about 3 minutes)
+test-slow: $(STAMP) translations
+	$(BIN)/python -m pytest -q -s -m slow $(PYTEST_ARGS)
+
+## audit: look up the installed dependencies in the vulnerability database (pip-audit)
+audit: $(STAMP)
+	$(PYTHON) .ci/audit.py $(BIN)/python
+
+## screenshots: run the browser tests' screenshots and copy them to docs/screenshots/
+.PHONY: screenshots
+screenshots: $(STAMP) translations
+	LEARNAPP_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser/test_screenshots.py
+
+## bench: build 10,000 learners and 300 lessons, load them under gunicorn and nginx (root:
+## installs wrk, nginx, chromium if missing; needs PostgreSQL and Redis on 127.0.0.1; ~10 min)
+bench: $(STAMP) translations
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check learnapp tests migrations bench

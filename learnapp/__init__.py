@@ -4,10 +4,27 @@ from __future__ import annotations
 
 from flask import Flask
 
-from learnapp import cli, config, content, db, errors, i18n, login, pages
+from learnapp import (
+    assets,
+    cli,
+    config,
+    content,
+    db,
+    errors,
+    i18n,
+    login,
+    pages,
+    requestlog,
+    security,
+)
+from learnapp.admin.views import bp as admin_bp
+from learnapp.auth import sessions as auth_sessions
+from learnapp.auth import throttle
 from learnapp.auth.views import bp as auth_bp
+from learnapp.coordinate.views import bp as coordinate_bp
 from learnapp.health import bp as health_bp
 from learnapp.learn.views import bp as learn_bp
+from learnapp.mentor.views import bp as mentor_bp
 from learnapp.paths import INSTANCE_DIR, STATIC_DIR, TEMPLATES_DIR
 from learnapp.settings.views import bp as settings_bp
 
@@ -22,14 +39,27 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(STATIC_DIR),
     )
     config.load_config(app, test_config)
+    requestlog.init_app(app)  # first, so every request has its id before anything can fail
+    security.init_app(app)
     db.init_app(app)
+    throttle.init_app(app)
     i18n.init_app(app)
+    auth_sessions.init_app(app)  # before login: an idle session ends before it counts as activity
     login.init_app(app)
     content.init_app(app)
+    assets.init_app(app)
     pages.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 
-    for blueprint in (auth_bp, learn_bp, settings_bp, health_bp):
+    for blueprint in (
+        auth_bp,
+        learn_bp,
+        settings_bp,
+        mentor_bp,
+        coordinate_bp,
+        admin_bp,
+        health_bp,
+    ):
         app.register_blueprint(blueprint)
     return app

@@ -8,6 +8,10 @@ from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from learnapp.models import CoordinatorCentre, Pairing, TandemSession, User
 
 LEARNER = "learner"
 MENTOR = "mentor"
@@ -39,3 +43,81 @@ def roles_required(*roles: str) -> Callable[[F], F]:
 
 # Every signed-in role may read the courses: mentors and coordinators prepare sessions with them.
 can_read_courses = roles_required(*ROLES)
+
+
+# --- Object rules: every id in a URL is checked here against the pairing or the centre. ---
+
+
+def coordinated_centre_ids(session: Session, user: User) -> set[int] | None:
+    """Centres a coordinator works for; None means every centre (admin)."""
+    if user.role == ADMIN:
+        return None
+    if user.role != COORDINATOR:
+        return set()
+    return set(
+        session.scalars(
+            select(CoordinatorCentre.centre_id).where(CoordinatorCentre.coordinator_id == user.id)
+        )
+    )
+
+
+def paired_learner_ids(session: Session, mentor: User) -> set[int]:
+    """Learners a mentor is actively paired with."""
+    return set(
+        session.scalars(
+            select(Pairing.learner_id).where(
+                Pairing.mentor_id == mentor.id, Pairing.ended_at.is_(None)
+            )
+        )
+    )
+
+
+def can_see_learner(session: Session, viewer: User, learner: User) -> bool:
+    """Learners see themselves; mentors their paired learners; coordinators their centres."""
+    if learner.role != LEARNER:
+        return False
+    if viewer.role == ADMIN or viewer.id == learner.id:
+        return True
+    if viewer.role == MENTOR:
+        return learner.id in paired_learner_ids(session, viewer)
+    if viewer.role == COORDINATOR:
+        centres = coordinated_centre_ids(session, viewer)
+        return centres is not None and learner.centre_id in centres
+    return False
+
+
+def can_manage_account(session: Session, viewer: User, account: User) -> bool:
+    """Coordinators manage learners and mentors of their centres; admins manage everyone."""
+    if viewer.role == ADMIN:
+        return True
+    if viewer.role != COORDINATOR or account.role not in (LEARNER, MENTOR):
+        return False
+    centres = coordinated_centre_ids(session, viewer)
+    return centres is not None and account.centre_id in centres
+
+
+def learner_or_404(session: Session, viewer: User, learner_id: int) -> User:
+    """The learner behind an id, if this viewer may see them; otherwise "not found"."""
+    learner = session.get(User, learner_id)
+    if learner is None or not can_see_learner(session, viewer, learner):
+        abort(404)
+    return learner
+
+
+def account_or_404(session: Session, viewer: User, user_id: int) -> User:
+    account = session.get(User, user_id)
+    if account is None or not can_manage_account(session, viewer, account):
+        abort(404)
+    return account
+
+
+def tandem_session_or_404(session: Session, viewer: User, tandem_id: int) -> TandemSession:
+    """A tandem session: its mentor (while paired), its centre's coordinators, admins."""
+    tandem = session.get(TandemSession, tandem_id)
+    if tandem is None:
+        abort(404)
+    if viewer.role == MENTOR and tandem.mentor_id != viewer.id:
+        abort(404)
+    if viewer.role == LEARNER or not can_see_learner(session, viewer, tandem.learner):
+        abort(404)
+    return tandem

@@ -14,9 +14,13 @@ from sqlalchemy import select
 
 from learnapp import content, migrate
 from learnapp.access import ROLES
+from learnapp.accounts import UMLAUTS
+from learnapp.auth import throttle
+from learnapp.backup import backup_command, restore_command
 from learnapp.content.check import check_library
 from learnapp.db import get_session
 from learnapp.demo import load_demo
+from learnapp.demo_large import generate
 from learnapp.models import Centre, User
 
 db_cli = AppGroup("db", help="Database commands.")
@@ -33,14 +37,39 @@ def db_upgrade() -> None:
 
 
 @demo_cli.command("load")
-def demo_load() -> None:
+@click.option("--large", is_flag=True, help="Also add a big data set (a busy centre).")
+@click.option("--centres", default=1, show_default=True, help="With --large: centres.")
+@click.option("--mentors", default=25, show_default=True, help="With --large: mentors.")
+@click.option("--learners", default=500, show_default=True, help="With --large: learners.")
+@click.option("--seed", default=2026, show_default=True, help="With --large: random seed.")
+def demo_load(large: bool, centres: int, mentors: int, learners: int, seed: int) -> None:
     """Create a demo centre, learner, mentor and coordinator, and print their sign-ins."""
     if not (current_app.debug or current_app.config["DEMO_MODE"]):
         raise click.ClickException(
             "Demo data is only loaded in debug or demo mode (LEARNAPP_DEMO_MODE=true)."
         )
-    for role, username, password in load_demo(get_session(), content.get_library()):
+    session, library = get_session(), content.get_library()
+    for role, username, password in load_demo(session, library):
         click.echo(f"{role}: {username} / {password}")
+    if large:
+        if session.scalars(select(User.id).where(User.username == "c1")).first():
+            raise click.ClickException("The large data set is loaded already.")
+        data = generate(
+            session,
+            library,
+            centres=max(1, centres),
+            mentors=max(1, mentors),
+            learners=max(1, learners),
+            seed=seed,
+        )
+        click.echo(
+            f"large data set: {data.centres} centres, {data.mentors} mentors, "
+            f"{data.learners} learners, {data.progress_rows} progress rows, "
+            f"{data.quiz_rows} self-check answers, {data.sessions} tandem sessions"
+        )
+        click.echo(f"coordinator: c1 / {data.password}")
+        click.echo(f"mentor: m1 / {data.password}")
+        click.echo(f"learner: l1 / {data.password}")
 
 
 @courses_cli.command("check")
@@ -73,7 +102,7 @@ def courses_new(course_id: str, title: str, lang: str | None) -> None:
         known = ", ".join(sorted(library.courses)) or "none"
         raise click.ClickException(f"No course '{course_id}'. Courses: {known}.")
     lang = lang or library.default_lang
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower().translate(_UMLAUTS)).strip("-")[:40] or "lesson"
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower().translate(UMLAUTS)).strip("-")[:40] or "lesson"
     lesson_id = f"{course.id}-{slug}-{secrets.token_hex(2)}"
     order = 1 + max(
         (lesson.order for v in course.lessons.values() for lesson in v.values()), default=0
@@ -92,7 +121,6 @@ def courses_new(course_id: str, title: str, lang: str | None) -> None:
     click.echo(f"Created {path} with id {lesson_id}")
 
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _NEW_LESSON = """---
 id: {id}
 title: "{title}"
@@ -155,6 +183,16 @@ def users_create(
     click.echo(f"Created {role} '{username}'.")
 
 
+@users_cli.command("unlock")
+@click.argument("username")
+def users_unlock(username: str) -> None:
+    """Lift the pause on a username after too many wrong passwords."""
+    throttle.unlock(username)
+    click.echo(f"'{username}' can sign in again.")
+
+
 def init_app(app: Flask) -> None:
     for group in (db_cli, demo_cli, courses_cli, users_cli):
         app.cli.add_command(group)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

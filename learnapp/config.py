@@ -31,10 +31,42 @@ class DefaultConfig:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_SECURE = None  # None: on in production (HTTPS), off in development and tests
     WTF_CSRF_TIME_LIMIT = None  # a learner may take their time; the token lives with the session
     MAX_CONTENT_LENGTH = 1024 * 1024
     SQLITE_BUSY_TIMEOUT_MS = 10_000
+    # Early warning: a learner silent for N days, a tandem or mentor without a session for M days.
+    EARLY_WARNING_INACTIVE_DAYS = 14
+    EARLY_WARNING_SESSION_DAYS = 28
+
+    # Static files (learnapp/assets.py): fingerprinted, pre-compressed copies are built into
+    # ASSETS_DIR (empty: static-build in the instance folder), where nginx can serve them.
+    # False: do not build at start, read the manifest of an earlier `flask assets build`.
+    ASSETS_DIR = ""
+    ASSETS_BUILD_AT_START = True
+
+    # Security (learnapp/security.py, learnapp/auth/): see the README's "Security" section.
+    # A shared tablet signs its learner out after this long without a request; nothing is lost.
+    IDLE_TIMEOUT_MINUTES = 180
+    # Where failed sign-ins are counted: "memory://" (one process), "redis://host:6379/0"
+    # or "database://" (this app's database) when several workers or servers share the work.
+    RATELIMIT_STORAGE_URL = "memory://"
+    RATELIMIT_KEY_PREFIX = "learnapp"
+    LOGIN_WINDOW_MINUTES = 15  # failures are counted over this long
+    LOGIN_SLOWDOWN_AFTER = 3  # failures for one username before each try must wait a little
+    LOGIN_LOCK_AFTER = 10  # failures for one username before it is paused
+    LOGIN_LOCK_MINUTES = 15
+    # One address is often a whole community centre behind one router: generous limits.
+    LOGIN_ADDRESS_SLOWDOWN_AFTER = 30
+    LOGIN_ADDRESS_LOCK_AFTER = 100
+    # A second factor (TOTP): who may turn it on, and who must (e.g. ["coordinator", "admin"]).
+    TOTP_ROLES = ("coordinator", "admin")
+    TOTP_REQUIRED_ROLES = ()
+    TOTP_ISSUER = "DigiTandem"
+    HSTS_SECONDS = 31_536_000  # sent only over HTTPS
+    # How many reverse proxies in front set X-Forwarded-For/-Proto (0: none; trust nothing).
+    TRUSTED_PROXIES = 0
+    REQUEST_LOG = True  # one line per request on standard error
 
 
 def _parse_env_value(raw: str) -> object:
@@ -62,6 +94,10 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "learnapp.db")
     if app.config["CONTENT_AUTO_RELOAD"] is None:
         app.config["CONTENT_AUTO_RELOAD"] = bool(app.config.get("DEBUG"))
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = app.config["ENVIRONMENT"] == "production" and not (
+            app.config.get("TESTING")
+        )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _load_or_create_secret_key(Path(app.instance_path))
     _refuse_unsafe(app)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnapp.access import ADMIN, COORDINATOR, LEARNER, MENTOR
+from learnapp.clock import local_now
 from learnapp.content.library import Library
 from learnapp.learn import services
-from learnapp.models import Centre, User
+from learnapp.models import Centre, CoordinatorCentre, Pairing, TandemSession, User
 
 CENTRE_NAME = "Begegnungsstätte Am Markt"
 # Fixed, printed passwords: demo mode only (the command refuses elsewhere).
@@ -28,6 +31,7 @@ def load_demo(session: Session, library: Library) -> list[tuple[str, str, str]]:
         session.add(centre)
         session.flush()
     printed = []
+    people: dict[str, User] = {}
     for role, username, name, password in DEMO_ACCOUNTS:
         user = session.scalars(select(User).where(User.username == username)).first()
         if user is None:
@@ -37,10 +41,45 @@ def load_demo(session: Session, library: Library) -> list[tuple[str, str, str]]:
         user.active = True
         session.flush()
         printed.append((role, username, password))
+        people[role] = user
         if role == LEARNER:
             _give_progress(session, user, library)
+    _connect_people(session, centre, people)
     session.commit()
     return printed
+
+
+def _connect_people(session: Session, centre: Centre, people: dict[str, User]) -> None:
+    """Petra coordinates the centre; Jonas mentors Erika; they met once and meet again soon."""
+    coordinator, mentor, learner = people[COORDINATOR], people[MENTOR], people[LEARNER]
+    if session.get(CoordinatorCentre, (coordinator.id, centre.id)) is None:
+        session.add(CoordinatorCentre(coordinator_id=coordinator.id, centre_id=centre.id))
+    paired = session.scalars(
+        select(Pairing).where(Pairing.learner_id == learner.id, Pairing.ended_at.is_(None))
+    ).first()
+    if paired is not None:
+        return
+    session.add(Pairing(mentor_id=mentor.id, learner_id=learner.id))
+    today = local_now().replace(minute=0, second=0, microsecond=0)
+    session.add_all(
+        [
+            TandemSession(
+                mentor_id=mentor.id,
+                learner_id=learner.id,
+                centre_id=centre.id,
+                starts_at=(today - timedelta(days=7)).replace(hour=10),
+                took_place=True,
+                length_minutes=60,
+                next_steps="Eine Nachricht mit Foto an die Enkelin schicken.",
+            ),
+            TandemSession(
+                mentor_id=mentor.id,
+                learner_id=learner.id,
+                centre_id=centre.id,
+                starts_at=(today + timedelta(days=7)).replace(hour=10),
+            ),
+        ]
+    )
 
 
 def _give_progress(session: Session, user: User, library: Library) -> None:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from babel.dates import format_skeleton
 from flask import Flask
 from flask_babel import get_locale
 from flask_login import current_user
 
+from learnapp.clock import CENTRE_TZ
+from learnapp.content import get_library
 from learnapp.content.render import render_markdown
 from learnapp.i18n import LANGUAGE_NAMES
 from learnapp.models import CONTRASTS, TEXT_SIZES
@@ -24,6 +29,33 @@ def page_context() -> dict[str, object]:
     }
 
 
+def lesson_title(lesson_id: str) -> str:
+    """A lesson's title in the reader's language (an id from the database may be gone)."""
+    library = get_library()
+    course_id = library.lesson_course.get(lesson_id)
+    if course_id is None:
+        return lesson_id
+    lesson = library.courses[course_id].lesson(lesson_id, str(get_locale()), library.default_lang)
+    return lesson.title if lesson else lesson_id
+
+
+def _when(local: datetime, with_time: bool = True) -> str:
+    """ "Do., 3. Dez. 2026, 10:00" / "Thu, Dec 3, 2026, 10:00": each language's own order."""
+    locale = str(get_locale() or "de")
+    day = format_skeleton("yMMMEd" if with_time else "yMMMd", local, locale=locale)
+    return f"{day}, {format_skeleton('Hm', local, locale=locale)}" if with_time else day
+
+
+def wall_clock(value: datetime) -> str:
+    """A time already on the centre's clock (tandem sessions): shown as stored."""
+    return _when(value)
+
+
+def utc_to_local(value: datetime, with_time: bool = True) -> str:
+    """A stored UTC time (activity, audit), shown on the centre's clock."""
+    return _when(value.replace(tzinfo=UTC).astimezone(CENTRE_TZ), with_time)
+
+
 def split_paragraphs(text: str) -> list[str]:
     """Plain text with blank lines between paragraphs, as authors write e-mail bodies."""
     return [part.strip() for part in text.split("\n\n") if part.strip()]
@@ -32,6 +64,13 @@ def split_paragraphs(text: str) -> list[str]:
 def init_app(app: Flask) -> None:
     app.context_processor(page_context)
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["datetime_short"] = utc_to_local
+    app.jinja_env.filters["date_short"] = lambda value: utc_to_local(value, with_time=False)
+    app.jinja_env.filters["wall_clock"] = wall_clock
+    app.jinja_env.filters["day"] = lambda value: format_skeleton(
+        "yMMMd", value, locale=str(get_locale() or "de")
+    )
+    app.jinja_env.globals["lesson_title"] = lesson_title
     app.jinja_env.filters["split_paragraphs"] = split_paragraphs
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

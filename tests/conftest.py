@@ -16,7 +16,15 @@ from learnapp.db import get_session
 from learnapp.models import Base, Centre, User
 from tests.helpers import PASSWORD, Auth
 
+pytest_plugins = ["tests.world"]
+
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real hashing is slow on purpose; tests only need it to be a hash."""
+    monkeypatch.setattr("learnapp.models.people.PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
 
 
 def _database_url(tmp_path: Path) -> str:

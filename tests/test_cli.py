@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from learnapp.db import get_session
 from learnapp.models import User
@@ -97,7 +98,7 @@ def test_users_create(app, runner, centre):
     )
     assert result.exit_code == 0, result.output
     with app.app_context():
-        user = get_session().query(User).filter_by(username="paul").one()
+        user = get_session().scalars(select(User).where(User.username == "paul")).one()
         assert user.role == "mentor" and user.check_password("long-enough-pw")
     dup = runner.invoke(args=["users", "create", "paul"], input="long-enough-pw\nlong-enough-pw\n")
     assert dup.exit_code != 0

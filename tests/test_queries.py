@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from learnapp.db import get_session
 from learnapp.learn import services
@@ -27,7 +28,7 @@ def content_dir(tmp_path: Path) -> Path:
 def complete(app, username: str, how_many: int) -> None:
     with app.app_context():
         session = get_session()
-        user = session.query(User).filter_by(username=username).one()
+        user = session.scalars(select(User).where(User.username == username)).one()
         for n in range(how_many):
             services.mark_done(session, user, "big", f"l{n}")
         session.commit()

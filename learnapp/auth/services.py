@@ -1,7 +1,11 @@
-"""Checking credentials and finding the user behind a session cookie."""
+"""Checking credentials, finding the user behind a session cookie, ending sessions."""
 
 from __future__ import annotations
 
+import hmac
+import time
+
+import pyotp
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -10,6 +14,9 @@ from learnapp.models import User
 
 # Checked when the username is unknown, so both cases take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
+# Werkzeug's current default; older hashes are renewed at the next sign-in.
+CURRENT_HASH_PREFIX = _DUMMY_HASH.split("$", 1)[0]
+TOTP_STEP_SECONDS = 30
 
 
 def normalise_username(raw: str) -> str:
@@ -26,6 +33,8 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
         return None
     if not user.check_password(password) or not user.active:
         return None
+    if not user.password_hash.startswith(CURRENT_HASH_PREFIX + "$"):
+        user.set_password(password)  # the caller commits
     return user
 
 
@@ -38,3 +47,57 @@ def load_user(session: Session, cookie_id: str) -> User | None:
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Every cookie issued to this user stops working (sign-out, new password, deactivation)."""
+    user.session_version += 1
+
+
+def change_password(user: User, new_password: str, must_change: bool = False) -> None:
+    """Set a new password; every session of the user ends (the caller signs this one in again)."""
+    user.set_password(new_password)
+    user.must_change_password = must_change
+    end_all_sessions(user)
+
+
+# --- Second factor (TOTP, RFC 6238): six digits from an app on the phone. ---
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(secret: str, username: str, issuer: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=issuer)
+
+
+def totp_step(
+    secret: str, code: str, after: int | None = None, now: float | None = None
+) -> int | None:
+    """The time step a code belongs to (one step of clock drift allowed), else None.
+
+    A step at or before `after` was used already: a code is accepted only once.
+    """
+    code = "".join(ch for ch in code if ch.isdigit())
+    if len(code) != 6:
+        return None
+    totp = pyotp.TOTP(secret)
+    current = int((time.time() if now is None else now) // TOTP_STEP_SECONDS)
+    for step in (current, current - 1, current + 1):
+        if after is not None and step <= after:
+            continue
+        if hmac.compare_digest(totp.at(step * TOTP_STEP_SECONDS), code):
+            return step
+    return None
+
+
+def verify_totp(user: User, code: str) -> bool:
+    """Check a code against the user's secret and remember its step (the caller commits)."""
+    if not user.totp_secret:
+        return False
+    step = totp_step(user.totp_secret, code, after=user.totp_last_step)
+    if step is None:
+        return False
+    user.totp_last_step = step
+    return True

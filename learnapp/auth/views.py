@@ -1,26 +1,57 @@
-"""Sign in and sign out."""
+"""Sign in (with throttling and an optional second step), sign out, change the password."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import io
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required
 
-from learnapp.auth.forms import LoginForm
-from learnapp.auth.services import authenticate
+from learnapp import security
+from learnapp.auth import services, sessions
+from learnapp.auth.forms import ChangePasswordForm, CodeForm, LoginForm
+from learnapp.auth.sessions import safe_next
+from learnapp.auth.throttle import Verdict, get_throttle
 from learnapp.db import get_session
 
 bp = Blueprint("auth", __name__)
+TOTP_SETUP_KEY = "_totp_setup"
+
+__all__ = ["bp", "safe_next"]
 
 
-def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: no scheme, no host, no backslash tricks."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc else None
+def _address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _refusal(verdict: Verdict) -> str:
+    """Why a sign-in was not tried: kind words, no countdown."""
+    if verdict.locked:
+        return _(
+            "For your safety, signing in with this name is paused for a while, because the "
+            "password was wrong several times. Please ask your mentor or the centre: "
+            "they can unlock it for you."
+        )
+    return _("Please wait a few seconds, then try again.")
+
+
+def _wrong_password() -> str:
+    return _(
+        "The username or the password is not right. Please try again, or ask your mentor for help."
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -31,26 +62,57 @@ def login():  # type: ignore[no-untyped-def]
     form = LoginForm()
     if request.method == "GET" and request.args.get("username"):
         form.username.data = request.args["username"][:80]
-    failed = False
+    status = 200
     if form.validate_on_submit():
-        db = get_session()
-        user = authenticate(db, form.username.data or "", form.password.data or "")
-        if user is not None:
-            keep_lang = session.get("lang")
-            session.clear()  # a fresh session at sign-in: nothing carried over from before
-            if keep_lang:
-                session["lang"] = keep_lang
-            login_user(user)
-            session.permanent = True
-            return redirect(safe_next(request.args.get("next")) or url_for("learn.home"))
-        failed = True
-        form.password.errors = [
-            _(
-                "The username or the password is not right. Please try again, "
-                "or ask your mentor for help."
-            )
+        username = services.normalise_username(form.username.data or "")
+        throttle = get_throttle()
+        verdict = throttle.check(username, _address())
+        if verdict.allowed:
+            db = get_session()
+            user = services.authenticate(db, username, form.password.data or "")
+            if user is not None:
+                db.commit()  # a password hash renewed to the current method
+                next_path = safe_next(request.args.get("next"))
+                if user.totp_secret:
+                    sessions.start_second_step(user, next_path)
+                    return redirect(url_for("auth.login_code"))
+                throttle.record_success(username)
+                sessions.begin(user)
+                return redirect(next_path or url_for("learn.home"))
+            verdict = throttle.record_failure(username, _address())
+        status = 429 if not verdict.allowed else 401
+        form.password.errors = [_refusal(verdict) if not verdict.allowed else _wrong_password()]
+    return render_template("auth/login.html", form=form, failed=status != 200), status
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def login_code():  # type: ignore[no-untyped-def]
+    """The second step for accounts with an authenticator app: six digits."""
+    db = get_session()
+    pending = sessions.pending_second_step(db)
+    if pending is None:
+        flash(_("Please sign in again."), "info")
+        return redirect(url_for("auth.login"))
+    user, next_path = pending
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        throttle = get_throttle()
+        verdict = throttle.check(user.username, _address())
+        if verdict.allowed:
+            if services.verify_totp(user, form.code.data or ""):
+                db.commit()
+                throttle.record_success(user.username)
+                sessions.begin(user)
+                return redirect(next_path or url_for("learn.home"))
+            verdict = throttle.record_failure(user.username, _address())
+        status = 429 if not verdict.allowed else 401
+        form.code.errors = [
+            _refusal(verdict)
+            if not verdict.allowed
+            else _("This code is not right. Please look at the app and type the new code.")
         ]
-    return render_template("auth/login.html", form=form, failed=failed), (401 if failed else 200)
+    return render_template("auth/code.html", form=form), status
 
 
 @bp.post("/logout")
@@ -58,13 +120,109 @@ def logout():  # type: ignore[no-untyped-def]
     """Sign out: the session version moves on, so this cookie never works again."""
     if current_user.is_authenticated:
         db = get_session()
-        user = current_user._get_current_object()  # type: ignore[attr-defined]
-        user.session_version += 1
+        services.end_all_sessions(current_user._get_current_object())  # type: ignore[attr-defined]
         db.commit()
-    keep_lang = session.get("lang")
-    logout_user()
-    session.clear()
-    if keep_lang:
-        session["lang"] = keep_lang
+    sessions.end()
     flash(_("You are signed out. See you soon!"), "success")
-    return redirect(url_for("auth.login"))
+    return security.clear_site_data(redirect(url_for("auth.login")))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():  # type: ignore[no-untyped-def]
+    """Choose a new password: the current one first, unless a mentor just set a temporary one."""
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    forced = user.must_change_password
+    form = ChangePasswordForm(user.username, need_current=not forced)
+    if form.validate_on_submit():
+        throttle = get_throttle()
+        if not forced:
+            verdict = throttle.check(user.username, _address())
+            if not verdict.allowed:
+                form.current_password.errors = [_refusal(verdict)]
+            elif not user.check_password(form.current_password.data or ""):
+                verdict = throttle.record_failure(user.username, _address())
+                form.current_password.errors = [
+                    _refusal(verdict)
+                    if not verdict.allowed
+                    else _("This is not your current password. Please try again.")
+                ]
+        if not form.errors:
+            services.change_password(user, form.new_password.data or "")
+            get_session().commit()
+            throttle.record_success(user.username)
+            sessions.begin(user)
+            flash(_("Your new password is saved. Please use it from now on."), "success")
+            return redirect(url_for("learn.home"))
+    status = 400 if form.errors else 200
+    return render_template("auth/password.html", form=form, forced=forced), status
+
+
+def _totp_page(user, form: CodeForm, status: int = 200):  # type: ignore[no-untyped-def]
+    secret = session.get(TOTP_SETUP_KEY) if not user.totp_secret else None
+    groups = [secret[i : i + 4] for i in range(0, len(secret), 4)] if secret else []
+    return (
+        render_template(
+            "auth/two_factor.html",
+            form=form,
+            enabled=bool(user.totp_secret),
+            required=sessions.totp_required(user),
+            secret_groups=groups,
+        ),
+        status,
+    )
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+@login_required
+def two_factor():  # type: ignore[no-untyped-def]
+    """Turn the second step (an authenticator app) on or off."""
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    if not sessions.totp_allowed(user):
+        abort(404)
+    form = CodeForm()
+    db = get_session()
+    if not user.totp_secret:
+        secret = session.get(TOTP_SETUP_KEY)
+        if not isinstance(secret, str) or not secret:
+            session[TOTP_SETUP_KEY] = secret = services.new_totp_secret()
+        if not form.validate_on_submit():
+            return _totp_page(user, form, 400 if form.errors else 200)
+        step = services.totp_step(secret, form.code.data or "")
+        if step is None:
+            form.code.errors = [_("This code is not right. Please look at the app and try again.")]
+            return _totp_page(user, form, 400)
+        user.totp_secret, user.totp_last_step = secret, step
+        services.end_all_sessions(user)  # other devices sign in again, now with the code
+        db.commit()
+        sessions.begin(user)
+        flash(_("The second step is on. From now on you also type a code from the app."), "success")
+        return redirect(url_for("auth.two_factor"))
+
+    if request.method == "POST":
+        if sessions.totp_required(user):
+            abort(403)
+        if form.validate_on_submit():
+            if services.verify_totp(user, form.code.data or ""):
+                user.totp_secret, user.totp_last_step = None, None
+                db.commit()
+                flash(_("The second step is off."), "success")
+                return redirect(url_for("auth.two_factor"))
+            form.code.errors = [_("This code is not right. Please look at the app and try again.")]
+        return _totp_page(user, form, 400)
+    return _totp_page(user, form)
+
+
+@bp.get("/two-factor/qr.svg")
+@login_required
+def two_factor_qr():  # type: ignore[no-untyped-def]
+    """The QR code an authenticator app scans while the second step is being set up."""
+    secret = session.get(TOTP_SETUP_KEY)
+    if current_user.totp_secret or not isinstance(secret, str):
+        abort(404)
+    uri = services.totp_uri(secret, current_user.username, current_app.config["TOTP_ISSUER"])
+    buffer = io.BytesIO()
+    segno.make(uri, error="m").save(buffer, kind="svg", scale=6, border=4, xmldecl=False)
+    response = Response(buffer.getvalue(), mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = "default-src 'none'"
+    return response

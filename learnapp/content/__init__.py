@@ -32,6 +32,8 @@ def get_library() -> Library:
     library: Library = app.extensions[EXTENSION_KEY]
     if app.config["CONTENT_AUTO_RELOAD"] and file_signature(library.root) != library.signature:
         with _reload_lock:
-            library = load_library(library.root, library.default_lang)
+            previous = library
+            library = load_library(previous.root, previous.default_lang)
+            library.last_known_path = {**previous.last_known_path, **library.last_known_path}
             app.extensions[EXTENSION_KEY] = library
     return library

@@ -27,6 +27,9 @@ class Library:
     # lesson id -> course id, for `lesson:ID` links and lookups by id alone
     lesson_course: dict[str, str] = field(default_factory=dict)
     signature: tuple = ()
+    # Where each lesson id was last found, kept across reloads: when an author breaks a file,
+    # its address can still show what is wrong with it.
+    last_known_path: dict[str, Path] = field(default_factory=dict)
     _rendered: dict[tuple[Path, int], Markup] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -36,6 +39,11 @@ class Library:
 
     def problems_for(self, path: Path) -> list[Problem]:
         return [problem for problem in self.problems if problem.path == path]
+
+    def problems_of_lesson(self, lesson_id: str) -> list[Problem]:
+        """Problems of the file where this lesson was last seen (for a broken lesson's page)."""
+        path = self.last_known_path.get(lesson_id)
+        return self.problems_for(path) if path else []
 
     def lesson_url_path(self, lesson_id: str) -> str | None:
         course_id = self.lesson_course.get(lesson_id)
@@ -109,6 +117,7 @@ def _load_lessons(library: Library, course: Course) -> None:
                 )
                 continue
             library.lesson_course[lesson.id] = course.id
+            library.last_known_path[lesson.id] = lesson_file
             course.lessons.setdefault(lesson.lang, {})[lesson.id] = lesson
 
 

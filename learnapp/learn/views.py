@@ -10,23 +10,32 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
     send_file,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from learnapp.access import can_read_courses
+from learnapp.access import ADMIN, COORDINATOR, LEARNER, MENTOR, can_read_courses, roles_required
 from learnapp.content import get_library
 from learnapp.content.model import Course, Lesson
 from learnapp.db import get_session
-from learnapp.learn import practice, quiz, services
+from learnapp.learn import certificates, practice, quiz, services
+from learnapp.mentor import sessions
+from learnapp.models import HelpRequest
 
 bp = Blueprint("learn", __name__)
+STAFF_LANDING = {
+    MENTOR: "mentor.dashboard",
+    COORDINATOR: "coordinate.overview",
+    ADMIN: "coordinate.overview",
+}
+HELP_MESSAGE_LIMIT = 500
 
 IMAGE_TYPES = {
     ".svg": "image/svg+xml",
@@ -51,6 +60,10 @@ def _load(course_id: str, lesson_id: str | None = None) -> tuple[Course, Lesson 
         return course, None
     lesson = course.lesson(lesson_id, _lang(), library.default_lang)
     if lesson is None:
+        problems = library.problems_of_lesson(lesson_id) if library_shows_problems() else []
+        if problems:  # an author broke the file while writing: show why, not "not found"
+            page = render_template("learn/broken.html", course=course, problems=problems)
+            abort(make_response(page, 200))
         abort(404)
     return course, lesson
 
@@ -59,8 +72,12 @@ def _load(course_id: str, lesson_id: str | None = None) -> tuple[Course, Lesson 
 @can_read_courses
 def home():  # type: ignore[no-untyped-def]
     """The calm start page: one big "Continue" card, then the courses with progress."""
+    if current_user.role in STAFF_LANDING:
+        # Mentors and coordinators start where they look first: who needs help.
+        return redirect(url_for(STAFF_LANDING[current_user.role]))
     library = get_library()
-    progress = services.progress_by_lesson(get_session(), current_user)
+    db = get_session()
+    progress = services.progress_by_lesson(db, current_user)
     point = services.continue_point(library, progress)
     next_lesson = (
         point.course.lesson(point.lesson_id, _lang(), library.default_lang) if point else None
@@ -72,6 +89,8 @@ def home():  # type: ignore[no-untyped-def]
         courses=services.course_progress(library, progress),
         lang=_lang(),
         default_lang=library.default_lang,
+        next_steps=sessions.latest_next_steps(db, current_user),
+        upcoming=sessions.upcoming_for_learner(db, current_user),
     )
 
 
@@ -188,6 +207,31 @@ def done(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
     )
 
 
+@bp.post("/courses/<course_id>/<lesson_id>/help")
+@roles_required(LEARNER)
+def ask_for_help(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
+    """ "I need help": the learner's mentor sees it with the lesson it came from."""
+    course, lesson = _load(course_id, lesson_id)
+    assert lesson is not None
+    message = " ".join(request.form.get("message", "").split())
+    if len(message) > HELP_MESSAGE_LIMIT:
+        flash(
+            _("Please write at most %(limit)s characters.", limit=HELP_MESSAGE_LIMIT), "help-error"
+        )
+        return redirect(
+            url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id, _anchor="help")
+        )
+    db = get_session()
+    db.add(
+        HelpRequest(
+            learner_id=current_user.id, course_id=course.id, lesson_id=lesson.id, message=message
+        )
+    )
+    db.commit()
+    flash(_("Your request is sent. Your mentor will get in touch with you."), "success")
+    return redirect(url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id))
+
+
 @bp.post("/courses/<course_id>/<lesson_id>/check")
 @can_read_courses
 def check(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
@@ -301,6 +345,22 @@ def practice_step(course_id: str, lesson_id: str, run_id: int):  # type: ignore[
         run=run,
         step=step,
         feedback=feedback,
+        lang=_lang(),
+        default_lang=get_library().default_lang,
+    )
+
+
+@bp.get("/courses/<course_id>/certificate")
+@can_read_courses
+def certificate(course_id: str):  # type: ignore[no-untyped-def]
+    """The certificate of a finished course, made to print on one A4 page."""
+    course, _lesson = _load(course_id)
+    earned = certificates.certificate_for(get_session(), current_user, course)
+    return render_template(
+        "learn/certificate.html",
+        certificate=earned,
+        course=course,
+        completed_on=format_date(earned.completed_at, "long") if earned.earned else "",
         lang=_lang(),
         default_lang=get_library().default_lang,
     )

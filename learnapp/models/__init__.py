@@ -2,10 +2,24 @@
 
 from learnapp.models.base import Base
 from learnapp.models.learning import Progress, QuizAttempt, ScenarioChoice, ScenarioRun
+from learnapp.models.mentoring import (
+    PLACES,
+    AuditEntry,
+    CoordinatorCentre,
+    HelpRequest,
+    Pairing,
+    TandemSession,
+)
 from learnapp.models.people import CONTRASTS, TEXT_SIZES, Centre, User
 
 __all__ = [
+    "PLACES",
+    "AuditEntry",
     "Base",
+    "CoordinatorCentre",
+    "HelpRequest",
+    "Pairing",
+    "TandemSession",
     "CONTRASTS",
     "TEXT_SIZES",
     "Centre",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnapp.models.base import Base, utcnow
@@ -14,7 +14,11 @@ class Progress(Base):
     """One row per learner and lesson: when it was started and completed."""
 
     __tablename__ = "progress"
-    __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "lesson_id"),
+        # Monthly reports count one month's completions (migration 0005).
+        Index("ix_progress_completed_user", "completed_at", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
@@ -33,7 +37,20 @@ class QuizAttempt(Base):
     """One answer to one self-check question."""
 
     __tablename__ = "quiz_attempt"
-    __table_args__ = (Index("ix_quiz_attempt_user_lesson", "user_id", "lesson_id"),)
+    __table_args__ = (
+        Index("ix_quiz_attempt_user_lesson", "user_id", "lesson_id"),
+        # Early warnings and the mentor's "trouble" read only failed answers; reports read
+        # one month (migration 0005).
+        Index(
+            "ix_quiz_attempt_failed",
+            "user_id",
+            "lesson_id",
+            "submission_id",
+            postgresql_where=text("correct IS false"),
+            sqlite_where=text("correct IS 0"),
+        ),
+        Index("ix_quiz_attempt_created_user", "created_at", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))

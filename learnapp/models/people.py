@@ -11,7 +11,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from learnapp.models.base import Base, utcnow
 
 TEXT_SIZES = (100, 125, 150, 175, 200)
+# Werkzeug's strong default; the test suite swaps in a fast method to stay quick.
+PASSWORD_HASH_METHOD = "scrypt"
 CONTRASTS = ("normal", "high")
+# "Read aloud" speed in percent of the voice's normal rate (slow, normal, fast).
+SPEECH_RATES = (75, 100, 125)
 
 
 class Centre(Base):
@@ -41,20 +45,27 @@ class User(Base):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     # Advanced by sign-out and password changes so old cookies stop working.
     session_version: Mapped[int] = mapped_column(default=1)
+    # A second factor (TOTP) for coordinators and admins: the shared secret, and the last
+    # time step used, so a code that was seen once cannot be replayed.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column()
 
     # Preferences follow the person to any tablet: applied by the server on every page.
     locale: Mapped[str | None] = mapped_column(String(10))
     text_size: Mapped[int] = mapped_column(default=TEXT_SIZES[0])
     contrast: Mapped[str] = mapped_column(String(10), default=CONTRASTS[0])
+    speech_rate: Mapped[int] = mapped_column(default=SPEECH_RATES[1], server_default="100")
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     last_active_at: Mapped[datetime | None] = mapped_column()
+    # Set when a coordinator deleted the person: the row stays, anonymised, for the reports.
+    deleted_at: Mapped[datetime | None] = mapped_column()
 
     centre: Mapped[Centre | None] = relationship(back_populates="users")
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=PASSWORD_HASH_METHOD)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -77,3 +88,16 @@ class User(Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username!r} {self.role}>"
+
+
+class LoginCounter(Base):
+    """Failed sign-ins per username or address, when the throttle counts in the database."""
+
+    __tablename__ = "login_counter"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+    def __repr__(self) -> str:
+        return f"<LoginCounter {self.key!r} {self.count} until {self.expires_at}>"

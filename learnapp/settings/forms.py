@@ -1,13 +1,14 @@
-"""Preferences form: text size, contrast, language."""
+"""Preferences form: text size, contrast, language, read-aloud speed."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Optional
 
 from learnapp.i18n import LANGUAGE_NAMES
 from learnapp.models import CONTRASTS, TEXT_SIZES
+from learnapp.models.people import SPEECH_RATES
 
 
 class PreferencesForm(FlaskForm):
@@ -29,6 +30,17 @@ class PreferencesForm(FlaskForm):
     language = RadioField(
         _l("Language"),
         validators=[InputRequired(_l("Please choose a language."))],
+    )
+    # Optional: a form without it (an older page, a script) keeps the stored speed.
+    speech_rate = RadioField(
+        _l("Reading speed of “Read aloud”"),
+        choices=[
+            SelectChoice(str(rate), label)
+            for rate, label in zip(
+                SPEECH_RATES, (_l("Slow"), _l("Normal"), _l("Fast")), strict=True
+            )
+        ],
+        validators=[Optional()],
     )
 
     def __init__(self, languages: tuple[str, ...], *args, **kwargs) -> None:  # type: ignore[no-untyped-def]

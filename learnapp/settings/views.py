@@ -7,8 +7,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from learnapp.access import can_read_courses
+from learnapp.access import LEARNER, can_read_courses
 from learnapp.db import get_session
+from learnapp.mentor.services import current_mentor
 from learnapp.settings.forms import PreferencesForm
 
 bp = Blueprint("settings", __name__)
@@ -25,6 +26,8 @@ def settings():  # type: ignore[no-untyped-def]
         user.text_size = int(form.text_size.data)
         user.contrast = form.contrast.data
         user.locale = form.language.data
+        if form.speech_rate.data:
+            user.speech_rate = int(form.speech_rate.data)
         get_session().commit()
         with force_locale(user.locale):
             flash(_("Your settings are saved. They apply on every tablet you use."), "success")
@@ -33,5 +36,7 @@ def settings():  # type: ignore[no-untyped-def]
         form.text_size.data = str(user.text_size)
         form.contrast.data = user.contrast
         form.language.data = user.locale or str(current_app.config["BABEL_DEFAULT_LOCALE"])
+        form.speech_rate.data = str(user.speech_rate)
     status = 400 if form.errors else 200
-    return render_template("settings/settings.html", form=form), status
+    mentor = current_mentor(get_session(), user) if user.role == LEARNER else None
+    return render_template("settings/settings.html", form=form, mentor=mentor), status

@@ -1,0 +1,48 @@
+"""gunicorn settings for production: `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+Meant to run behind nginx (docs/deploy.md): nginx holds the slow tablet connections, serves
+the static files and compresses; gunicorn's sync workers only ever talk to nginx on the same
+machine. Every value can be changed with an environment variable, e.g. GUNICORN_WORKERS=3.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Where nginx finds the app. One machine: this address; a second app server listens on its
+# own private address, e.g. GUNICORN_BIND=10.0.0.12:8000.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
+
+# Sync workers: a request's work is a few milliseconds of Python and SQL, and nginx in front
+# buffers slow clients, so one process per request at a time is the simplest and fastest.
+# Two per core measured best on a 2-core box (bench/RESULTS.md); each needs about 60-90 MB.
+workers = int(os.environ.get("GUNICORN_WORKERS", 2 * (os.cpu_count() or 1)))
+worker_class = "sync"
+
+# Load the app once in the master and fork the workers from it: the course library is parsed
+# once, the workers share that memory, and a restarted worker is ready at once.
+preload_app = True
+
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+# The heartbeat file on a RAM disk: a busy or slow disk never makes a worker look hung.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+# The app writes one line per request itself (with its request id), so no access log here.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+# nginx on this machine may say which scheme and client it saw (TRUSTED_PROXIES in the app).
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# Several gunicorn instances may run on one machine (two app servers, benchmarks): no
+# shared control socket in the home directory.
+control_socket_disable = True
+
+
+def post_fork(server, worker):  # type: ignore[no-untyped-def]
+    """A worker must not reuse database connections opened by the master before the fork."""
+    wsgi = getattr(server.app, "callable", None)
+    app = getattr(wsgi, "flask_app", wsgi)
+    database = getattr(app, "extensions", {}).get("learnapp_db")
+    if database is not None:
+        database.engine.dispose(close=False)

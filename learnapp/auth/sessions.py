@@ -1,0 +1,149 @@
+"""Session life: begin and end cleanly, end idle sessions kindly, insist on account steps.
+
+Sessions are signed cookies. What ends one on the server side is the user's session version
+(see services.load_user) and, for a tablet left alone, the time of the last request kept in
+the cookie itself: after IDLE_TIMEOUT_MINUTES the next request signs the learner out and the
+sign-in page says why. Progress is saved with every click, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from learnapp.models import User
+
+SEEN_KEY = "_seen"
+SECOND_STEP_KEY = "_second_step"
+SECOND_STEP_SECONDS = 300
+KEPT_KEYS = ("lang",)  # what a visitor chose before signing in stays (the page language)
+# Pages that stay reachable while an account step (new password, second factor) is due.
+STEP_ENDPOINTS = frozenset(
+    {
+        "auth.change_password",
+        "auth.logout",
+        "auth.two_factor",
+        "auth.two_factor_qr",
+        "static",
+        "health.healthz",
+    }
+)
+UNTRACKED_ENDPOINTS = frozenset({"static", "health.healthz"})
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site: no scheme, no host, no backslash or control-character tricks."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    # Browsers drop tabs and newlines inside URLs ("/\t/evil.example" becomes "//evil...")
+    # and read a backslash as a slash, so any of them makes the target unusable.
+    if any(ch == "\\" or ord(ch) < 0x21 or ord(ch) == 0x7F for ch in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def _fresh_session() -> None:
+    kept = {key: session[key] for key in KEPT_KEYS if key in session}
+    session.clear()
+    session.update(kept)
+
+
+def begin(user: User) -> None:
+    """Sign in with a brand-new session: nothing from before sign-in is carried over."""
+    _fresh_session()
+    login_user(user)
+    session.permanent = True
+    session[SEEN_KEY] = int(time.time())
+
+
+def end() -> None:
+    """Forget the signed-in user and everything in the session but the language."""
+    logout_user()
+    _fresh_session()
+
+
+def start_second_step(user: User, next_path: str | None) -> None:
+    """The password was right; the code from the app is still to come."""
+    _fresh_session()
+    session[SECOND_STEP_KEY] = {
+        "user": user.id,
+        "version": user.session_version,
+        "next": next_path,
+        "at": int(time.time()),
+    }
+
+
+def pending_second_step(db_session) -> tuple[User, str | None] | None:  # type: ignore[no-untyped-def]
+    """The user waiting to enter a code, if they started less than five minutes ago."""
+    pending = session.get(SECOND_STEP_KEY)
+    if not isinstance(pending, dict):
+        return None
+    started = pending.get("at")
+    if not isinstance(started, int) or time.time() - started > SECOND_STEP_SECONDS:
+        session.pop(SECOND_STEP_KEY, None)
+        return None
+    user = db_session.get(User, pending.get("user"))
+    if user is None or not user.active or user.session_version != pending.get("version"):
+        return None
+    return user, safe_next(pending.get("next"))
+
+
+def totp_required(user: User) -> bool:
+    return user.role in current_app.config["TOTP_REQUIRED_ROLES"]
+
+
+def totp_allowed(user: User) -> bool:
+    return user.role in current_app.config["TOTP_ROLES"] or totp_required(user)
+
+
+def _return_path() -> str | None:
+    """Where to continue after signing in again: this page, or for a form the page it was on."""
+    if request.method == "GET":
+        return safe_next(request.full_path.rstrip("?"))
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc and referrer.netloc != request.host:
+        return None
+    return safe_next(referrer.path)
+
+
+def end_idle_session():  # type: ignore[no-untyped-def]
+    """Sign out a session that has been idle too long; otherwise note that it is in use."""
+    if request.endpoint in UNTRACKED_ENDPOINTS or "_user_id" not in session:
+        return None
+    now = int(time.time())
+    seen = session.get(SEEN_KEY)
+    timeout = int(current_app.config["IDLE_TIMEOUT_MINUTES"]) * 60
+    if isinstance(seen, int) and timeout > 0 and now - seen > timeout:
+        next_path = _return_path()
+        end()
+        flash(
+            _(
+                "You were away for a while, so we signed you out to protect your account. "
+                "Everything you did is saved. Please sign in again to continue."
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login", next=next_path))
+    session[SEEN_KEY] = now
+    return None
+
+
+def require_account_steps():  # type: ignore[no-untyped-def]
+    """A new password (after a reset) or a second factor (where required) comes first."""
+    if request.endpoint in STEP_ENDPOINTS or not current_user.is_authenticated:
+        return None
+    if current_user.must_change_password:
+        return redirect(url_for("auth.change_password"))
+    if totp_required(current_user) and not current_user.totp_secret:
+        return redirect(url_for("auth.two_factor"))
+    return None
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(end_idle_session)
+    app.before_request(require_account_steps)

@@ -1,0 +1,230 @@
+"""Sign-in throttling: after repeated failures a short wait, then a temporary pause.
+
+Failures are counted per username and per address in a store chosen by URL
+(RATELIMIT_STORAGE_URL): `memory://` for one process, `redis://…` or `database://` when several
+gunicorn workers or app servers must share the count. The memory and Redis stores come from
+the `limits` package (the one flask-limiter is built on); the database store is below.
+
+A mentor or coordinator can lift a pause with `unlock(username)`.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol
+
+from flask import Flask, current_app
+from limits.storage import storage_from_string
+from sqlalchemy import Engine, case, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from learnapp import db
+from learnapp.models.base import utcnow
+from learnapp.models.people import LoginCounter
+
+log = logging.getLogger(__name__)
+EXTENSION_KEY = "learnapp_throttle"
+DATABASE_SCHEME = "database://"
+MAX_WAIT_SECONDS = 30
+
+
+class CounterStore(Protocol):
+    """What the throttle needs from a store: counters that expire (a `limits` storage)."""
+
+    def incr(self, key: str, expiry: float, amount: int = 1) -> int: ...
+
+    def get(self, key: str) -> int: ...
+
+    def clear(self, key: str) -> None: ...
+
+
+class DatabaseCounterStore:
+    """Counters in the app's own database, one atomic upsert per failure."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        dialects = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+        if engine.dialect.name not in dialects:
+            raise RuntimeError(f"database:// throttling does not support {engine.dialect.name}")
+        self._insert = dialects[engine.dialect.name]
+
+    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        table = LoginCounter.__table__
+        now = utcnow()
+        expires = now + timedelta(seconds=expiry)
+        expired = table.c.expires_at <= now
+        statement = (
+            self._insert(table)
+            .values(key=key, count=amount, expires_at=expires)
+            .on_conflict_do_update(
+                index_elements=[table.c.key],
+                set_={
+                    "count": case((expired, amount), else_=table.c.count + amount),
+                    "expires_at": case((expired, expires), else_=table.c.expires_at),
+                },
+            )
+            .returning(table.c.count)
+        )
+        with self.engine.begin() as connection:
+            count = connection.execute(statement).scalar_one()
+            if random.random() < 0.01:  # now and then, forget counters long expired
+                connection.execute(
+                    delete(table).where(table.c.expires_at < now - timedelta(days=1))
+                )
+        return int(count)
+
+    def get(self, key: str) -> int:
+        table = LoginCounter.__table__
+        with self.engine.connect() as connection:
+            count = connection.execute(
+                select(table.c.count).where(table.c.key == key, table.c.expires_at > utcnow())
+            ).scalar()
+        return int(count or 0)
+
+    def clear(self, key: str) -> None:
+        table = LoginCounter.__table__
+        with self.engine.begin() as connection:
+            connection.execute(delete(table).where(table.c.key == key))
+
+
+def make_store(url: str, engine: Engine) -> CounterStore:
+    """The store a URL names: memory://, redis://…, rediss://…, database://."""
+    if url.rstrip("/") == DATABASE_SCHEME.rstrip("/"):
+        return DatabaseCounterStore(engine)
+    return storage_from_string(url)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Limits:
+    window: int
+    slowdown_after: int
+    lock_after: int
+    lock_seconds: int
+    address_slowdown_after: int
+    address_lock_after: int
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a sign-in may be tried now: fine, wait a little, or paused."""
+
+    locked: bool = False
+    wait: bool = False
+
+    @property
+    def allowed(self) -> bool:
+        return not (self.locked or self.wait)
+
+
+class Throttle:
+    def __init__(self, store: CounterStore, limits: Limits, prefix: str) -> None:
+        self.store = store
+        self.limits = limits
+        self.prefix = prefix
+
+    def _key(self, kind: str, who: str, what: str) -> str:
+        return f"{self.prefix}:{kind}:{who}:{what}"
+
+    def _active(self, key: str) -> bool:
+        try:
+            return self.store.get(key) > 0
+        except Exception:  # a store that is down must not keep everyone out
+            log.exception("sign-in throttle store unreachable; letting the attempt through")
+            return False
+
+    def check(self, username: str, address: str) -> Verdict:
+        """Before the password is checked: paused, or asked to wait, or free to try."""
+        if self._active(self._key("lock", "user", username)) or self._active(
+            self._key("lock", "addr", address)
+        ):
+            return Verdict(locked=True)
+        if self._active(self._key("wait", "user", username)) or self._active(
+            self._key("wait", "addr", address)
+        ):
+            return Verdict(wait=True)
+        return Verdict()
+
+    def _count(self, who: str, what: str, slowdown_after: int, lock_after: int) -> bool:
+        """Count one failure; True when this one paused `what`."""
+        failures = self.store.incr(self._key("fail", who, what), self.limits.window)
+        if failures >= lock_after:
+            self.store.incr(self._key("lock", who, what), self.limits.lock_seconds)
+            return True
+        if failures >= slowdown_after:
+            wait = min(2 ** (failures - slowdown_after), MAX_WAIT_SECONDS)
+            self.store.incr(self._key("wait", who, what), wait)
+        return False
+
+    def record_failure(self, username: str, address: str) -> Verdict:
+        """After a wrong password or code; says whether the next try is paused."""
+        limits = self.limits
+        try:
+            locked = self._count("user", username, limits.slowdown_after, limits.lock_after)
+            locked |= self._count(
+                "addr", address, limits.address_slowdown_after, limits.address_lock_after
+            )
+        except Exception:
+            log.exception("sign-in throttle store unreachable; failure not counted")
+            return Verdict()
+        return Verdict(locked=locked)
+
+    def record_success(self, username: str) -> None:
+        """A right password forgets that username's earlier failures (not the address's)."""
+        self._clear("user", username)
+
+    def _clear(self, who: str, what: str) -> None:
+        try:
+            for kind in ("fail", "wait", "lock"):
+                self.store.clear(self._key(kind, who, what))
+        except Exception:
+            log.exception("sign-in throttle store unreachable; nothing cleared")
+
+    def is_locked(self, username: str) -> bool:
+        return self._active(self._key("lock", "user", username))
+
+    def unlock(self, username: str) -> None:
+        self._clear("user", username)
+
+    def unlock_address(self, address: str) -> None:
+        self._clear("addr", address)
+
+
+def _normal(username: str) -> str:
+    return username.strip().lower()
+
+
+def get_throttle() -> Throttle:
+    return current_app.extensions[EXTENSION_KEY]
+
+
+def is_locked(username: str) -> bool:
+    """True while this username is paused after too many wrong passwords."""
+    return get_throttle().is_locked(_normal(username))
+
+
+def unlock(username: str) -> None:
+    """Lift the pause and forget the failures of this username (mentors, coordinators)."""
+    get_throttle().unlock(_normal(username))
+
+
+def unlock_address(address: str) -> None:
+    """Lift the pause on an address, e.g. a centre's router after a busy morning."""
+    get_throttle().unlock_address(address)
+
+
+def init_app(app: Flask) -> None:
+    config = app.config
+    limits = Limits(
+        window=int(config["LOGIN_WINDOW_MINUTES"]) * 60,
+        slowdown_after=int(config["LOGIN_SLOWDOWN_AFTER"]),
+        lock_after=int(config["LOGIN_LOCK_AFTER"]),
+        lock_seconds=int(config["LOGIN_LOCK_MINUTES"]) * 60,
+        address_slowdown_after=int(config["LOGIN_ADDRESS_SLOWDOWN_AFTER"]),
+        address_lock_after=int(config["LOGIN_ADDRESS_LOCK_AFTER"]),
+    )
+    engine = app.extensions[db.EXTENSION_KEY].engine
+    store = make_store(config["RATELIMIT_STORAGE_URL"], engine)
+    app.extensions[EXTENSION_KEY] = Throttle(store, limits, config["RATELIMIT_KEY_PREFIX"])

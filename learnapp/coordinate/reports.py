@@ -1,0 +1,278 @@
+"""Monthly reports for funders and the early-warning list, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import and_, func, select, union
+from sqlalchemy.orm import Session
+
+from learnapp.access import LEARNER, MENTOR
+from learnapp.clock import CENTRE_TZ, local_now
+from learnapp.mentor.services import STUCK_AFTER_FAILED_CHECKS
+from learnapp.models import Centre, Pairing, Progress, QuizAttempt, TandemSession, User
+from learnapp.models.base import utcnow
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str | None, today: date) -> Month:
+        """`2026-11`; anything else means the current month."""
+        try:
+            year, month = (int(part) for part in (text or "").split("-"))
+        except ValueError:
+            return cls(today.year, today.month)
+        if 2000 <= year <= 2100 and 1 <= month <= 12:
+            return cls(year, month)
+        return cls(today.year, today.month)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def local_bounds(self) -> tuple[datetime, datetime]:
+        """First moment of the month and of the next, on the centre's clock."""
+        start = datetime(self.year, self.month, 1)
+        end = datetime(self.year + self.month // 12, self.month % 12 + 1, 1)
+        return start, end
+
+    def utc_bounds(self) -> tuple[datetime, datetime]:
+        """The same month in UTC, how activity timestamps are stored."""
+        return tuple(  # type: ignore[return-value]
+            moment.replace(tzinfo=CENTRE_TZ).astimezone(UTC).replace(tzinfo=None)
+            for moment in self.local_bounds()
+        )
+
+
+@dataclass
+class CentreMonth:
+    centre: Centre
+    sessions_held: int = 0
+    volunteer_minutes: int = 0
+    active_learners: int = 0
+    lessons_completed: int = 0
+    new_learners: int = 0
+
+    @property
+    def volunteer_hours(self) -> float:
+        return round(self.volunteer_minutes / 60, 1)
+
+
+@dataclass
+class LearnerMonth:
+    learner: User
+    lessons_completed: int = 0
+    sessions_held: int = 0
+    session_minutes: int = 0
+
+
+@dataclass
+class MonthReport:
+    month: Month
+    centres: list[CentreMonth]
+    learners: list[LearnerMonth] = field(default_factory=list)
+
+
+def _in(column, bounds):  # type: ignore[no-untyped-def]
+    return and_(column >= bounds[0], column < bounds[1])
+
+
+def month_report(session: Session, centres: list[Centre], month: Month) -> MonthReport:
+    """Sessions held, volunteer hours, active and new learners, lessons completed."""
+    by_id = {centre.id: CentreMonth(centre) for centre in centres}
+    report = MonthReport(month, list(by_id.values()))
+    if not by_id:
+        return report
+    ids = list(by_id)
+    local, utc = month.local_bounds(), month.utc_bounds()
+    learner = User.role == LEARNER
+
+    held = _in(TandemSession.starts_at, local) & TandemSession.took_place.is_(True)
+    for centre_id, count, minutes in session.execute(
+        select(User.centre_id, func.count(TandemSession.id), func.sum(TandemSession.length_minutes))
+        .join(User, User.id == TandemSession.learner_id)
+        .where(held, User.centre_id.in_(ids))
+        .group_by(User.centre_id)
+    ):
+        by_id[centre_id].sessions_held = count
+        by_id[centre_id].volunteer_minutes = int(minutes or 0)
+
+    for centre_id, count in session.execute(
+        select(User.centre_id, func.count(Progress.id))
+        .join(User, User.id == Progress.user_id)
+        .where(_in(Progress.completed_at, utc), learner, User.centre_id.in_(ids))
+        .group_by(User.centre_id)
+    ):
+        by_id[centre_id].lessons_completed = count
+
+    for centre_id, count in session.execute(
+        select(User.centre_id, func.count(User.id))
+        .where(learner, _in(User.created_at, utc), User.centre_id.in_(ids))
+        .group_by(User.centre_id)
+    ):
+        by_id[centre_id].new_learners = count
+
+    # Active: opened or finished a lesson, answered a self-check, or met their mentor.
+    active_ids = union(
+        select(Progress.user_id).where(_in(Progress.started_at, utc)),
+        select(Progress.user_id).where(_in(Progress.completed_at, utc)),
+        select(Progress.user_id).where(_in(Progress.updated_at, utc)),
+        select(QuizAttempt.user_id).where(_in(QuizAttempt.created_at, utc)),
+        select(TandemSession.learner_id).where(held),
+    ).subquery()
+    for centre_id, count in session.execute(
+        select(User.centre_id, func.count(User.id))
+        .where(learner, User.centre_id.in_(ids), User.id.in_(select(active_ids.c[0])))
+        .group_by(User.centre_id)
+    ):
+        by_id[centre_id].active_learners = count
+
+    report.learners = _learner_rows(session, ids, local, utc)
+    return report
+
+
+def _learner_rows(session: Session, centre_ids, local, utc) -> list[LearnerMonth]:  # type: ignore[no-untyped-def]
+    """Per learner of the centres: lessons completed and sessions held in the month."""
+    rows = {
+        user.id: LearnerMonth(user)
+        for user in session.scalars(
+            select(User)
+            .where(User.role == LEARNER, User.centre_id.in_(centre_ids))
+            .order_by(User.display_name)
+        )
+    }
+    if not rows:
+        return []
+    for user_id, count in session.execute(
+        select(Progress.user_id, func.count())
+        .where(Progress.user_id.in_(rows), _in(Progress.completed_at, utc))
+        .group_by(Progress.user_id)
+    ):
+        rows[user_id].lessons_completed = count
+    for user_id, count, minutes in session.execute(
+        select(TandemSession.learner_id, func.count(), func.sum(TandemSession.length_minutes))
+        .where(
+            TandemSession.learner_id.in_(rows),
+            TandemSession.took_place.is_(True),
+            _in(TandemSession.starts_at, local),
+        )
+        .group_by(TandemSession.learner_id)
+    ):
+        rows[user_id].sessions_held = count
+        rows[user_id].session_minutes = int(minutes or 0)
+    return list(rows.values())
+
+
+@dataclass
+class Warnings:
+    inactive: list[User]
+    stuck: list[tuple[User, str]]  # learner, lesson id
+    quiet_pairs: list[Pairing]
+    quiet_mentors: list[User]
+
+    @property
+    def count(self) -> int:
+        return (
+            len(self.inactive) + len(self.stuck) + len(self.quiet_pairs) + len(self.quiet_mentors)
+        )
+
+
+def early_warnings(
+    session: Session, centre_ids: list[int], inactive_days: int, session_days: int
+) -> Warnings:
+    """Who may be slipping away: silent learners, stuck learners, tandems that stopped meeting."""
+    if not centre_ids:
+        return Warnings([], [], [], [])
+    inactive_since = utcnow() - timedelta(days=inactive_days)
+    quiet_since_local = local_now() - timedelta(days=session_days)
+    quiet_since_utc = utcnow() - timedelta(days=session_days)
+    in_centres = User.centre_id.in_(centre_ids)
+
+    inactive = list(
+        session.scalars(
+            select(User)
+            .where(
+                User.role == LEARNER,
+                User.active.is_(True),
+                in_centres,
+                func.coalesce(User.last_active_at, User.created_at) < inactive_since,
+            )
+            .order_by(func.coalesce(User.last_active_at, User.created_at))
+        )
+    )
+
+    failed = (
+        select(QuizAttempt.user_id, QuizAttempt.lesson_id)
+        .where(QuizAttempt.correct.is_(False))
+        .group_by(QuizAttempt.user_id, QuizAttempt.lesson_id)
+        .having(func.count(func.distinct(QuizAttempt.submission_id)) >= STUCK_AFTER_FAILED_CHECKS)
+        .subquery()
+    )
+    completed = select(Progress.id).where(
+        Progress.user_id == failed.c.user_id,
+        Progress.lesson_id == failed.c.lesson_id,
+        Progress.completed_at.is_not(None),
+    )
+    stuck = [
+        (user, lesson_id)
+        for user, lesson_id in session.execute(
+            select(User, failed.c.lesson_id)
+            .join(failed, failed.c.user_id == User.id)
+            .where(in_centres, User.active.is_(True), ~completed.exists())
+            .order_by(User.display_name)
+        )
+    ]
+
+    last_held = (
+        select(
+            TandemSession.mentor_id,
+            TandemSession.learner_id,
+            func.max(TandemSession.starts_at).label("last"),
+        )
+        .where(TandemSession.took_place.is_(True))
+        .group_by(TandemSession.mentor_id, TandemSession.learner_id)
+        .subquery()
+    )
+    learner_alias = select(User.id).where(in_centres)
+    quiet_pairs = list(
+        session.scalars(
+            select(Pairing)
+            .outerjoin(
+                last_held,
+                (last_held.c.mentor_id == Pairing.mentor_id)
+                & (last_held.c.learner_id == Pairing.learner_id),
+            )
+            .where(
+                Pairing.ended_at.is_(None),
+                Pairing.learner_id.in_(learner_alias),
+                Pairing.started_at < quiet_since_utc,
+                (last_held.c.last.is_(None)) | (last_held.c.last < quiet_since_local),
+            )
+        )
+    )
+    if quiet_pairs:  # the names on the list, in one query
+        ids = {p.mentor_id for p in quiet_pairs} | {p.learner_id for p in quiet_pairs}
+        session.scalars(select(User).where(User.id.in_(ids))).all()
+
+    recent_mentors = select(TandemSession.mentor_id).where(
+        TandemSession.took_place.is_(True), TandemSession.starts_at >= quiet_since_local
+    )
+    quiet_mentors = list(
+        session.scalars(
+            select(User)
+            .where(
+                User.role == MENTOR,
+                User.active.is_(True),
+                in_centres,
+                User.created_at < quiet_since_utc,
+                User.id.not_in(recent_mentors),
+            )
+            .order_by(User.display_name)
+        )
+    )
+    return Warnings(inactive, stuck, quiet_pairs, quiet_mentors)

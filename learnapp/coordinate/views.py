@@ -1,0 +1,372 @@
+"""The coordinator's area: early warnings first, then accounts, pairings, cards and reports."""
+
+from __future__ import annotations
+
+import json
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from learnapp import accounts, audit
+from learnapp.access import (
+    ADMIN,
+    COORDINATOR,
+    LEARNER,
+    MENTOR,
+    account_or_404,
+    coordinated_centre_ids,
+    roles_required,
+)
+from learnapp.auth import throttle
+from learnapp.clock import local_now
+from learnapp.content import get_library
+from learnapp.coordinate import reports, services
+from learnapp.coordinate.csv_export import to_csv
+from learnapp.coordinate.forms import AccountForm, PairingForm
+from learnapp.db import get_session
+from learnapp.mentor.forms import ConfirmForm
+from learnapp.models import Pairing, User
+
+bp = Blueprint("coordinate", __name__, url_prefix="/coordinate")
+STAFF = (COORDINATOR, ADMIN)
+
+
+def _me() -> User:
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
+def _centre_ids() -> list[int]:
+    return [centre.id for centre in services.centres_of(get_session(), _me())]
+
+
+def _days(name: str, default: int) -> int:
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 365 else default
+
+
+@bp.get("")
+@roles_required(*STAFF)
+def overview():  # type: ignore[no-untyped-def]
+    """Early warnings first: who may be slipping away."""
+    inactive_days = _days("inactive_days", current_app.config["EARLY_WARNING_INACTIVE_DAYS"])
+    session_days = _days("session_days", current_app.config["EARLY_WARNING_SESSION_DAYS"])
+    warnings = reports.early_warnings(get_session(), _centre_ids(), inactive_days, session_days)
+    return render_template(
+        "coordinate/overview.html",
+        warnings=warnings,
+        inactive_days=inactive_days,
+        session_days=session_days,
+    )
+
+
+@bp.get("/accounts")
+@roles_required(*STAFF)
+def accounts_list():  # type: ignore[no-untyped-def]
+    """Learners and mentors of the coordinator's centres."""
+    db = get_session()
+    centres = services.centres_of(db, _me())
+    people = services.accounts_of(db, [c.id for c in centres])
+    return render_template(
+        "coordinate/accounts.html", people=people, centres=centres, form=ConfirmForm()
+    )
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def account_new():  # type: ignore[no-untyped-def]
+    """Create a learner or mentor; the temporary password is shown once."""
+    db = get_session()
+    centres = services.centres_of(db, _me())
+    form = AccountForm()
+    form.centre.choices = [SelectChoice(c.id, c.name) for c in centres]
+    if form.validate_on_submit():
+        centre = next((c for c in centres if c.id == form.centre.data), None)
+        username = form.username.data or accounts.suggest_username(db, form.display_name.data)
+        taken = db.scalars(select(User.id).where(User.username == username)).first()
+        if centre is None:
+            form.centre.errors = [_("Please choose one of your centres.")]
+        elif taken is not None:
+            form.username.errors = [_("This username is taken. Please choose another one.")]
+        else:
+            user, password = services.create_account(
+                db,
+                _me(),
+                role=form.role.data,
+                display_name=form.display_name.data.strip(),
+                username=username,
+                centre=centre,
+            )
+            db.commit()
+            return render_template("coordinate/created.html", user=user, password=password)
+    status = 400 if form.is_submitted() and form.errors else 200
+    return render_template("coordinate/account_new.html", form=form), status
+
+
+@bp.post("/accounts/<int:user_id>/active")
+@roles_required(*STAFF)
+def account_active(user_id: int):  # type: ignore[no-untyped-def]
+    """Deactivate or reactivate an account."""
+    db = get_session()
+    account = account_or_404(db, _me(), user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    accounts.set_active(db, _me(), account, request.form.get("active") == "1")
+    db.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("coordinate.accounts_list"))
+
+
+@bp.post("/accounts/<int:user_id>/password")
+@roles_required(*STAFF)
+def account_password(user_id: int):  # type: ignore[no-untyped-def]
+    """Give any account of the centre a temporary password."""
+    db = get_session()
+    account = account_or_404(db, _me(), user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    password = accounts.set_temporary_password(db, _me(), account)
+    db.commit()
+    return render_template("coordinate/created.html", user=account, password=password, reset=True)
+
+
+@bp.post("/accounts/<int:user_id>/unlock")
+@roles_required(*STAFF)
+def account_unlock(user_id: int):  # type: ignore[no-untyped-def]
+    """Lift a sign-in pause after too many wrong passwords."""
+    db = get_session()
+    account = account_or_404(db, _me(), user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    throttle.unlock(account.username)
+    audit.record(db, _me(), audit.UNLOCKED, account)
+    db.commit()
+    flash(_("%(name)s can sign in again.", name=account.display_name), "success")
+    return redirect(url_for("coordinate.accounts_list"))
+
+
+@bp.route("/pairings", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def pairings():  # type: ignore[no-untyped-def]
+    """Active pairings and a form to pair a mentor with a learner."""
+    db = get_session()
+    centre_ids = _centre_ids()
+    people = services.accounts_of(db, centre_ids)
+    form = PairingForm()
+    form.mentor.choices = [
+        SelectChoice(p.id, p.display_name) for p in people if p.role == MENTOR and p.active
+    ]
+    form.learner.choices = [
+        SelectChoice(p.id, p.display_name) for p in people if p.role == LEARNER and p.active
+    ]
+    if form.validate_on_submit():
+        mentor = db.get(User, form.mentor.data)
+        learner = db.get(User, form.learner.data)
+        try:
+            if mentor is None or learner is None:
+                raise services.PairingRefused(_("Please choose a mentor and a learner."))
+            services.pair(db, _me(), mentor, learner, coordinated_centre_ids(db, _me()))
+        except services.PairingRefused as refused:
+            db.rollback()
+            form.learner.errors = [*form.learner.errors, str(refused)]
+        else:
+            db.commit()
+            flash(
+                _(
+                    "%(mentor)s and %(learner)s are now a tandem.",
+                    mentor=mentor.display_name,
+                    learner=learner.display_name,
+                ),
+                "success",
+            )
+            return redirect(url_for("coordinate.pairings"))
+    status = 400 if form.is_submitted() and form.errors else 200
+    return render_template(
+        "coordinate/pairings.html",
+        form=form,
+        pairings=services.active_pairings(db, centre_ids),
+        confirm=ConfirmForm(),
+    ), status
+
+
+@bp.post("/pairings/<int:pairing_id>/end")
+@roles_required(*STAFF)
+def pairing_end(pairing_id: int):  # type: ignore[no-untyped-def]
+    """End a pairing (it stays in the history)."""
+    db = get_session()
+    pairing = db.get(Pairing, pairing_id)
+    if pairing is None:
+        abort(404)
+    account_or_404(db, _me(), pairing.learner_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.end_pairing(db, _me(), pairing)
+    db.commit()
+    flash(_("The pairing has ended."), "success")
+    return redirect(url_for("coordinate.pairings"))
+
+
+def _learner(user_id: int) -> User:
+    account = account_or_404(get_session(), _me(), user_id)
+    if account.role != LEARNER or account.deleted_at is not None:
+        abort(404)
+    return account
+
+
+def _card_address(user: User) -> str:
+    return url_for("auth.login", username=user.username, _external=True)
+
+
+@bp.route("/learners/<int:user_id>/card", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def login_card(user_id: int):  # type: ignore[no-untyped-def]
+    """A printable login card; a password is printed only when set now (POST)."""
+    db = get_session()
+    learner = _learner(user_id)
+    password = None
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        password = accounts.set_temporary_password(db, _me(), learner)
+        db.commit()
+    return render_template(
+        "coordinate/card.html",
+        learner=learner,
+        password=password,
+        address=_card_address(learner),
+        site=request.host_url,
+        form=ConfirmForm(),
+    )
+
+
+@bp.get("/learners/<int:user_id>/qr.svg")
+@roles_required(*STAFF)
+def login_qr(user_id: int):  # type: ignore[no-untyped-def]
+    """QR code that opens the sign-in page with the username filled in."""
+    learner = _learner(user_id)
+    svg = segno.make(_card_address(learner), error="m").svg_inline(scale=6, border=2)
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/learners/<int:user_id>/export.json")
+@roles_required(*STAFF)
+def export(user_id: int):  # type: ignore[no-untyped-def]
+    """Everything stored about a learner, as JSON."""
+    db = get_session()
+    learner = _learner(user_id)
+    data = services.export_learner(db, learner, get_library())
+    audit.record(db, _me(), audit.EXPORTED, learner)
+    db.commit()
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="learner-{learner.id}.json"'},
+    )
+
+
+@bp.route("/learners/<int:user_id>/delete", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def delete(user_id: int):  # type: ignore[no-untyped-def]
+    """Delete a learner's personal data after a confirmation."""
+    db = get_session()
+    learner = _learner(user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.delete_learner(db, _me(), learner)
+        db.commit()
+        flash(_("The learner's personal data is deleted."), "success")
+        return redirect(url_for("coordinate.accounts_list"))
+    return render_template("coordinate/delete.html", learner=learner, form=form)
+
+
+def _report():  # type: ignore[no-untyped-def]
+    db = get_session()
+    centres = services.centres_of(db, _me())
+    wanted = request.args.get("centre", "")
+    if wanted.isdigit():
+        centres = [c for c in centres if c.id == int(wanted)] or centres
+    month = reports.Month.parse(request.args.get("month"), local_now().date())
+    return reports.month_report(db, centres, month)
+
+
+@bp.get("/reports")
+@roles_required(*STAFF)
+def report():  # type: ignore[no-untyped-def]
+    """Monthly figures per centre, for funders."""
+    data = _report()
+    return render_template(
+        "coordinate/report.html",
+        report=data,
+        centres=services.centres_of(get_session(), _me()),
+        chosen_centre=request.args.get("centre", ""),
+    )
+
+
+@bp.get("/reports.csv")
+@roles_required(*STAFF)
+def report_csv():  # type: ignore[no-untyped-def]
+    """The monthly figures as CSV (spreadsheet-safe)."""
+    data = _report()
+    rows: list[list[object]] = [
+        [
+            _("Month"),
+            _("Centre"),
+            _("Tandem sessions held"),
+            _("Volunteer hours"),
+            _("Active learners"),
+            _("Lessons completed"),
+            _("New learners"),
+        ]
+    ]
+    for item in data.centres:
+        rows.append(
+            [
+                data.month.label,
+                item.centre.name,
+                item.sessions_held,
+                item.volunteer_hours,
+                item.active_learners,
+                item.lessons_completed,
+                item.new_learners,
+            ]
+        )
+    rows.append([])
+    rows.append(
+        [
+            _("Learner"),
+            _("Username"),
+            _("Lessons completed"),
+            _("Tandem sessions held"),
+            _("Minutes"),
+        ]
+    )
+    for person in data.learners:
+        rows.append(
+            [
+                person.learner.display_name,
+                person.learner.username,
+                person.lessons_completed,
+                person.sessions_held,
+                person.session_minutes,
+            ]
+        )
+    return Response(
+        to_csv(rows),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="digitandem-{data.month.label}.csv"'
+        },
+    )

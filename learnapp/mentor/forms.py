@@ -1,0 +1,94 @@
+"""Forms of the mentor area: planning and recording tandem sessions, help, passwords."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from learnapp.models import PLACES
+
+NOTES_LIMIT = 4000
+NEXT_STEPS_LIMIT = 1000
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices as a list of big checkboxes instead of a multi-select box."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PlanSessionForm(FlaskForm):
+    learner = SelectField(
+        _l("Learner"), coerce=int, validators=[InputRequired(_l("Please choose a learner."))]
+    )
+    date = DateField(_l("Date"), validators=[InputRequired(_l("Please enter a date."))])
+    time = TimeField(_l("Time"), validators=[InputRequired(_l("Please enter a time."))])
+    planned_minutes = IntegerField(
+        _l("Planned length in minutes"),
+        default=60,
+        validators=[
+            InputRequired(_l("Please enter the length in minutes.")),
+            NumberRange(15, 240, _l("Please enter between 15 and 240 minutes.")),
+        ],
+    )
+    place = RadioField(
+        _l("Place"),
+        default=PLACES[0],
+        choices=[
+            SelectChoice(value, label)
+            for value, label in zip(PLACES, (_l("At the centre"), _l("By phone")), strict=True)
+        ],
+        validators=[InputRequired(_l("Please choose a place."))],
+    )
+    agenda = CheckboxListField(_l("Lessons to work on"), validators=[Optional()])
+
+
+class RecordSessionForm(FlaskForm):
+    took_place = RadioField(
+        _l("Did the session take place?"),
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+        validators=[InputRequired(_l("Please say whether the session took place."))],
+    )
+    length_minutes = IntegerField(
+        _l("Length in minutes"),
+        validators=[Optional(), NumberRange(5, 480, _l("Please enter between 5 and 480 minutes."))],
+    )
+    notes = TextAreaField(
+        _l("Notes"),
+        validators=[Length(max=NOTES_LIMIT, message=_l("Please keep the notes shorter."))],
+    )
+    notes_shared = BooleanField(_l("Share the notes with the learner"))
+    next_steps = TextAreaField(
+        _l("Next steps for the learner (shown on their start page)"),
+        validators=[
+            Length(max=NEXT_STEPS_LIMIT, message=_l("Please keep the next steps shorter."))
+        ],
+    )
+
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        ok = super().validate(extra_validators)
+        if self.took_place.data == "yes" and not self.length_minutes.data:
+            self.length_minutes.errors = [
+                *self.length_minutes.errors,
+                str(_l("Please enter how long the session was.")),
+            ]
+            return False
+        return ok
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only the CSRF token, for buttons that change something."""

@@ -1,0 +1,100 @@
+"""Tandem sessions: plan, check for clashes, record what happened, export to a calendar."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from icalendar import Calendar, Event
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from learnapp.clock import CENTRE_TZ, local_now
+from learnapp.models import TandemSession, User
+from learnapp.models.base import utcnow
+
+LONGEST_SESSION = timedelta(hours=8)
+OLDEST_RECORDABLE = timedelta(days=366)
+
+
+def clash_with(
+    session: Session, mentor: User, starts_at: datetime, minutes: int, ignore_id: int | None = None
+) -> TandemSession | None:
+    """Another session of the same mentor that overlaps this time, if any."""
+    ends_at = starts_at + timedelta(minutes=minutes)
+    candidates = session.scalars(
+        select(TandemSession).where(
+            TandemSession.mentor_id == mentor.id,
+            TandemSession.took_place.is_not(False),
+            TandemSession.starts_at < ends_at,
+            TandemSession.starts_at > starts_at - LONGEST_SESSION,
+        )
+    )
+    for other in candidates:
+        if other.id != ignore_id and other.ends_at > starts_at:
+            return other
+    return None
+
+
+def planning_problem(
+    session: Session, mentor: User, starts_at: datetime, minutes: int, ignore_id: int | None = None
+) -> str | None:
+    """Why this time cannot be planned, in plain words; None when it can."""
+    if starts_at < local_now() - OLDEST_RECORDABLE:
+        return _("This date is more than a year ago. Please check the year.")
+    other = clash_with(session, mentor, starts_at, minutes, ignore_id)
+    if other is not None:
+        return _(
+            "You already have a session with %(name)s at that time (%(when)s). "
+            "Please choose another time.",
+            name=other.learner.display_name,
+            when=other.starts_at.strftime("%d.%m.%Y %H:%M"),
+        )
+    return None
+
+
+def latest_next_steps(session: Session, learner: User) -> TandemSession | None:
+    """The most recent held session that left next steps for the learner."""
+    return session.scalars(
+        select(TandemSession)
+        .where(
+            TandemSession.learner_id == learner.id,
+            TandemSession.took_place.is_(True),
+            TandemSession.next_steps != "",
+        )
+        .order_by(TandemSession.starts_at.desc())
+        .limit(1)
+    ).first()
+
+
+def upcoming_for_learner(session: Session, learner: User) -> TandemSession | None:
+    return session.scalars(
+        select(TandemSession)
+        .where(
+            TandemSession.learner_id == learner.id,
+            TandemSession.took_place.is_(None),
+            TandemSession.starts_at >= local_now() - timedelta(hours=2),
+        )
+        .order_by(TandemSession.starts_at)
+        .limit(1)
+    ).first()
+
+
+def to_ics(
+    tandem: TandemSession, summary: str, location: str, description: str, host: str
+) -> bytes:
+    """An iCalendar file with the one session, in the centre's time zone."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//DigiTandem//Tandem session//DE")
+    calendar.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"tandem-{tandem.id}@{host}")
+    event.add("dtstamp", utcnow().replace(tzinfo=ZoneInfo("UTC")))
+    event.add("dtstart", tandem.starts_at.replace(tzinfo=CENTRE_TZ))
+    event.add("dtend", tandem.ends_at.replace(tzinfo=CENTRE_TZ))
+    event.add("summary", summary)
+    event.add("location", location)
+    event.add("description", description)
+    calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,135 @@
+"""The people the browser tests sign in as: every role at every display setting, plus walkers.
+
+Each role has one account per display setting (default, high contrast, 200 % text), so a page
+is checked exactly as the server renders it for that person. Learners have finished the
+messaging course (so they have a certificate) and started banking (so "Continue" has a place).
+Each mentor is paired with the learner of the same setting, with a held and a planned tandem
+session and a help request; coordinators work for the centre. `create_all` returns the ids
+that rows of the page table use in their paths ("/mentor/learners/{learner}").
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
+from learnapp.access import ADMIN, COORDINATOR, LEARNER, MENTOR, ROLES
+from learnapp.content import get_library
+from learnapp.learn import services
+from learnapp.models import Centre, CoordinatorCentre, HelpRequest, Pairing, TandemSession, User
+from learnapp.models.base import utcnow
+
+PASSWORD = "Browser-Test-Passwort-7"
+# Real hashing is slow on purpose; these accounts only need a hash (made once, shared).
+FAST_HASH = "pbkdf2:sha256:1000"
+ANONYMOUS = "anonymous"
+CENTRE = ("Begegnungsstätte Am Markt", "Oldenburg")
+NAMES = {
+    LEARNER: "Erika Meyer",
+    MENTOR: "Jonas Brinkmann",
+    COORDINATOR: "Petra Janssen",
+    ADMIN: "Anna Admin",
+}
+# Display settings as the account stores them: text size in percent and contrast.
+SETTINGS = {
+    "default": {"text_size": 100, "contrast": "normal"},
+    "contrast": {"text_size": 100, "contrast": "high"},
+    "large": {"text_size": 200, "contrast": "normal"},
+}
+FINISHED_COURSE = "messaging"
+STARTED_COURSE = "banking"
+# Fresh learners for the journeys that change state (sign-out ends a session for good).
+WALKERS = ("walker-keys", "walker-nojs", "walker-prefs", "walker-print")
+READER = "reader-slow"
+READER_RATE = 75
+
+
+def username(role: str, setting: str = "default") -> str | None:
+    """The account for a role at a display setting; None for a visitor who is not signed in."""
+    return None if role == ANONYMOUS else f"{role}-{setting}"
+
+
+def create_all(session: Session) -> dict[str, int]:
+    """Centre, every role × setting, the walkers; progress, tandems; the ids for the table."""
+    password_hash = generate_password_hash(PASSWORD, method=FAST_HASH)
+    centre = Centre(name=CENTRE[0], town=CENTRE[1])
+    session.add(centre)
+    session.flush()
+    people: dict[tuple[str, str], User] = {}
+    for role in ROLES:
+        for setting, display in SETTINGS.items():
+            name = username(role, setting) or ""
+            people[role, setting] = _user(session, centre, role, name, password_hash, **display)
+    learners = [people[LEARNER, setting] for setting in SETTINGS]
+    for name in WALKERS:
+        _user(session, centre, LEARNER, name, password_hash)
+    _user(session, centre, LEARNER, READER, password_hash, speech_rate=READER_RATE)
+    session.flush()
+    library = get_library()
+    for user in learners:
+        finished = library.courses[FINISHED_COURSE]
+        for lesson_id in finished.lesson_ids:
+            services.mark_done(session, user, finished.id, lesson_id)
+        started = library.courses[STARTED_COURSE]
+        services.mark_done(session, user, started.id, started.lesson_ids[0])
+        services.record_visit(session, user, started.id, started.lesson_ids[1])
+    ids = _tandems(session, centre, people)
+    session.commit()
+    return ids
+
+
+def _tandems(
+    session: Session, centre: Centre, people: dict[tuple[str, str], User]
+) -> dict[str, int]:
+    """Pair mentor and learner of each setting: a held session, a planned one, a call for help."""
+    now = utcnow().replace(microsecond=0, second=0, minute=0)
+    held = {}
+    for setting in SETTINGS:
+        mentor, learner = people[MENTOR, setting], people[LEARNER, setting]
+        session.add(Pairing(mentor_id=mentor.id, learner_id=learner.id))
+        session.add(
+            CoordinatorCentre(coordinator_id=people[COORDINATOR, setting].id, centre_id=centre.id)
+        )
+        common = {"mentor_id": mentor.id, "learner_id": learner.id, "centre_id": centre.id}
+        held[setting] = TandemSession(
+            **common,
+            starts_at=now - timedelta(days=6),
+            agenda="banking-how-it-works\nbanking-passwords-app",
+            took_place=True,
+            length_minutes=75,
+            notes="Banking-App gemeinsam eingerichtet. Erste Überweisung geübt.",
+            notes_shared=True,
+            next_steps="Lektion „Aufträge sicher freigeben“ lesen.\nPIN-Brief bereitlegen.",
+            recorded_at=now - timedelta(days=6),
+        )
+        session.add(held[setting])
+        session.add(
+            TandemSession(**common, starts_at=now + timedelta(days=3), agenda="banking-tan")
+        )
+        session.add(
+            HelpRequest(
+                learner_id=learner.id,
+                course_id=STARTED_COURSE,
+                lesson_id="banking-passwords-app",
+                message="Wo finde ich die App meiner Bank?",
+            )
+        )
+    session.flush()
+    return {"learner": people[LEARNER, "default"].id, "tandem": held["default"].id}
+
+
+def _user(
+    session: Session, centre: Centre, role: str, name: str, password_hash: str, **fields
+) -> User:  # type: ignore[no-untyped-def]
+    user = User(
+        username=name,
+        display_name=NAMES[role],
+        role=role,
+        centre_id=centre.id,
+        password_hash=password_hash,
+        **fields,
+    )
+    session.add(user)
+    return user

@@ -1,0 +1,168 @@
+// Measurements taken inside the page by the browser tests (evaluated through the DevTools
+// protocol, so a strict Content-Security-Policy does not stop it). Defines window.__measure.
+(() => {
+  const TARGETS = [
+    "a[href]", "button", "input:not([type=hidden])", "select", "textarea", "summary",
+    "[role=button]", "[tabindex]:not([tabindex='-1'])",
+  ].join(",");
+  const MIN_TARGET = 48;
+  const MIN_TEXT = 20;
+
+  const describe = (el) => {
+    let name = el.tagName.toLowerCase();
+    if (el.id) name += "#" + el.id;
+    if (el.classList.length) name += "." + [...el.classList].join(".");
+    const text = (el.innerText || el.value || el.getAttribute("aria-label") || "").trim();
+    return text ? `${name} "${text.replace(/\s+/g, " ").slice(0, 40)}"` : name;
+  };
+
+  const shown = (el) => {
+    if (!el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return false;
+    const box = el.getBoundingClientRect();
+    // Off-screen until focused (the skip link) is checked by the keyboard test instead.
+    if (box.bottom + window.scrollY <= 0 || box.right + window.scrollX <= 0) return false;
+    return box.width > 1 && box.height > 1;
+  };
+
+  // WCAG 2.5.8 "inline" exception, taken narrowly: a link inside a paragraph or list item of
+  // a lesson's running text, whose size the line of text decides.
+  const inlineLink = (el) => {
+    if (el.tagName !== "A") return false;
+    const body = el.closest(".lesson-body");
+    const block = el.closest("p, li");
+    return Boolean(body && block && body.contains(block));
+  };
+
+  // A radio button or checkbox is touched through its label, which wraps it.
+  const touchBox = (el) => {
+    if (el.matches("input[type=radio], input[type=checkbox]")) {
+      const label = el.closest("label") || (el.id && document.querySelector(`label[for="${el.id}"]`));
+      if (label && shown(label)) return label.getBoundingClientRect();
+    }
+    return el.getBoundingClientRect();
+  };
+
+  function targets() {
+    const small = [];
+    const exempt = [];
+    let counted = 0;
+    for (const el of document.querySelectorAll(TARGETS)) {
+      if (!shown(el)) continue;
+      counted += 1;
+      const box = touchBox(el);
+      const w = Math.round(box.width * 100) / 100;
+      const h = Math.round(box.height * 100) / 100;
+      if (w + 0.01 >= MIN_TARGET && h + 0.01 >= MIN_TARGET) continue;
+      (inlineLink(el) ? exempt : small).push(`${describe(el)} is ${w}×${h}`);
+    }
+    return { counted, small, exempt };
+  }
+
+  const ownText = (el) =>
+    [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+
+  const generated = (el, which) => {
+    const style = getComputedStyle(el, which);
+    const content = style.content;
+    if (!content || content === "none" || content === "normal" || !/[\p{L}\p{N}]/u.test(content)) {
+      return null;
+    }
+    return style;
+  };
+
+  function textSizes() {
+    const small = [];
+    let counted = 0;
+    for (const el of document.body.querySelectorAll("*")) {
+      if (!shown(el)) continue;
+      const checks = [];
+      if (ownText(el)) checks.push([describe(el), getComputedStyle(el)]);
+      for (const which of ["::before", "::after"]) {
+        const style = generated(el, which);
+        if (style) checks.push([describe(el) + which + " " + style.content, style]);
+      }
+      for (const [name, style] of checks) {
+        counted += 1;
+        const size = parseFloat(style.fontSize);
+        if (size + 0.01 < MIN_TEXT) small.push(`${name} is ${size}px`);
+      }
+    }
+    return { counted, small };
+  }
+
+  function overflow() {
+    const root = document.documentElement;
+    const width = root.clientWidth;
+    const wide = [];
+    if (root.scrollWidth > width) {
+      for (const el of document.body.querySelectorAll("*")) {
+        const box = el.getBoundingClientRect();
+        if (box.right > width + 1 && shown(el)) wide.push(`${describe(el)} ends at ${Math.round(box.right)}px`);
+        if (wide.length >= 8) break;
+      }
+    }
+    return { scrollWidth: root.scrollWidth, clientWidth: width, wide };
+  }
+
+  // Characters per rendered line in a block, found from the boxes of its characters.
+  function lines(el) {
+    const range = document.createRange();
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    const counts = [];
+    let lineTop = null;
+    const half = parseFloat(getComputedStyle(el).fontSize) / 2;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent;
+      for (let i = 0; i < text.length; i += 1) {
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const box = range.getBoundingClientRect();
+        if (box.width === 0 && box.height === 0) continue; // collapsed white space
+        if (lineTop === null || box.top > lineTop + half) {
+          counts.push(0);
+          lineTop = box.top;
+        }
+        counts[counts.length - 1] += 1;
+      }
+    }
+    return counts;
+  }
+
+  function lineLengths(selector) {
+    let longest = 0;
+    let where = "";
+    let measured = 0;
+    for (const el of document.querySelectorAll(selector)) {
+      if (!shown(el) || el.querySelector("p, li")) continue;
+      measured += 1;
+      for (const count of lines(el)) {
+        if (count > longest) {
+          longest = count;
+          where = describe(el);
+        }
+      }
+    }
+    return { measured, longest, where };
+  }
+
+  function focusState() {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+    const shadow = style.boxShadow && style.boxShadow !== "none";
+    return {
+      name: describe(el),
+      visible: Boolean(outline || shadow),
+      inView: box.bottom > 0 && box.top < window.innerHeight && box.right > 0 && box.left < window.innerWidth,
+      top: box.top + window.scrollY,
+      bottom: box.bottom + window.scrollY,
+      left: box.left + window.scrollX,
+      width: box.width,
+      height: box.height,
+    };
+  }
+
+  window.__measure = { targets, textSizes, overflow, lineLengths, focusState };
+})();

@@ -1,0 +1,32 @@
+"""Screenshots of the key pages at tablet size, written on every run to tests/browser/screenshots/.
+
+`make screenshots` (LEARNAPP_UPDATE_SCREENSHOTS=1) also copies them to docs/screenshots/, the
+set the README shows. Only the visible screen is taken, which keeps the files small.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from learnapp.paths import PROJECT_ROOT
+from tests.browser.pages import BY_ID, SCREENSHOTS
+
+DOCS = PROJECT_ROOT / "docs" / "screenshots"
+
+
+@pytest.mark.parametrize(
+    ("page_id", "name", "viewport"), SCREENSHOTS, ids=[s[1] for s in SCREENSHOTS]
+)
+def test_screenshot(show, screenshot_dir, page_id, name, viewport):
+    visit = show(BY_ID[page_id])
+    if viewport:
+        visit.page.set_viewport_size(viewport)
+    target = screenshot_dir / f"{name}.png"
+    visit.page.screenshot(path=str(target), animations="disabled", caret="hide")
+    assert target.stat().st_size > 1000
+    if os.environ.get("LEARNAPP_UPDATE_SCREENSHOTS") == "1":
+        DOCS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, DOCS / target.name)

@@ -1,0 +1,195 @@
+"""Property-based tests: any input to any form, or to the content parser, never gives a 500.
+
+A form answers with success (2xx/3xx) or with a 4xx page that explains the problem in words
+(an error next to a field, or the friendly error page). To cover a new form, add one row to
+FORMS: where it posts, which fields it knows, who signs in, where its CSRF token comes from.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from learnapp.access import COORDINATOR, LEARNER
+from learnapp.content.parser import parse_lesson_file
+from learnapp.content.render import render_markdown
+from tests.helpers import csrf_from
+from tests.security.hostile import VECTORS, assert_no_active_content
+
+EXAMPLES = 40
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@dataclass(frozen=True)
+class FormCase:
+    name: str
+    path: str  # where the form posts; "{run}" is filled with a practice run of the user
+    fields: tuple[str, ...]
+    role: str | None = LEARNER  # None: nobody signed in
+    token_from: str | None = None  # the page whose CSRF token is used (default: path)
+
+
+LESSON = "/courses/sample/sample-first"
+PRACTICE = "/courses/sample/sample-practice"
+FORMS = [
+    FormCase("sign-in", "/login", ("username", "password"), role=None),
+    FormCase("settings", "/settings", ("text_size", "contrast", "language", "speech_rate")),
+    FormCase("quiz check", LESSON + "/check", ("submission", "q-q1", "q-q2"), token_from=LESSON),
+    FormCase("done", LESSON + "/done", ("undo",), token_from=LESSON),
+    FormCase("practice start", PRACTICE + "/practice", (), token_from=PRACTICE),
+    FormCase("practice step", PRACTICE + "/practice/{run}", ("step", "choice")),
+    FormCase(
+        "password change", "/password", ("current_password", "new_password", "new_password_again")
+    ),
+    FormCase("second factor", "/two-factor", ("code",), role=COORDINATOR),
+]
+
+# Texts of every kind: random Unicode (no lone surrogates: they cannot be sent), hostile
+# markup, numbers, very long strings, near-valid values.
+texts = st.one_of(
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=60),
+    st.sampled_from(VECTORS).map(lambda v: v.replace("\x00", "")),
+    st.sampled_from(["", "0", "-1", "1", "125", "999999999999", "true", "high", "de", "en"]),
+    st.sampled_from(["a" * 32, "0" * 32, "message", "end-safe", "x" * 5000]),
+    st.text(string.printable, min_size=100, max_size=2000),
+)
+
+
+@st.composite
+def form_data(draw, fields: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    """Some of the known fields (one or more values each), sometimes unknown ones too."""
+    data: dict[str, list[str]] = {}
+    for name in fields:
+        if draw(st.booleans()):
+            data[name] = draw(st.lists(texts, min_size=1, max_size=3))
+    extra = draw(
+        st.dictionaries(st.text(string.ascii_letters + "-_", max_size=12), texts, max_size=2)
+    )
+    for name, value in extra.items():
+        data.setdefault(name, [value])
+    return data
+
+
+def _explained(html: str) -> bool:
+    """A 4xx page says what is wrong: an error at a field, or the friendly error page."""
+    return 'class="field-error"' in html or "<h1>" in html
+
+
+@pytest.mark.parametrize("case", FORMS, ids=[case.name for case in FORMS])
+def test_any_input_to_any_form_is_answered_without_a_server_error(
+    app, client, auth, make_user, case
+):
+    if case.role is not None:
+        make_user(role=case.role, username="fuzzer")
+        assert auth.login("fuzzer").status_code == 302
+    path = case.path
+    if "{run}" in path:
+        started = auth.post(PRACTICE + "/practice", token_from=PRACTICE)
+        path = started.headers["Location"]
+    token_page = case.token_from or path
+    seen: dict[int, int] = {}
+
+    @FUZZ
+    @given(data=form_data(case.fields), with_token=st.booleans().map(lambda b: b or None))
+    def check(data, with_token):  # type: ignore[no-untyped-def]
+        payload = dict(data)
+        page = client.get(token_page)
+        if with_token and page.status_code == 200:
+            payload["csrf_token"] = [csrf_from(page.get_data(as_text=True))]
+        response = client.post(path, data=payload)
+        seen[response.status_code] = seen.get(response.status_code, 0) + 1
+        assert response.status_code < 500, (case.name, data)
+        if 400 <= response.status_code < 500:
+            assert _explained(response.get_data(as_text=True)), (case.name, response.status_code)
+
+    check()
+    assert sum(seen.values()) >= 10
+
+
+def test_any_query_string_on_pages_is_harmless(client, auth, make_user):
+    make_user(username="fuzzer")
+    auth.login("fuzzer")
+
+    @FUZZ
+    @given(
+        path=st.sampled_from(["/", "/login", LESSON, "/courses", PRACTICE]),
+        query=st.dictionaries(
+            st.sampled_from(["next", "lang", "checked", "username", "x"]), texts, max_size=3
+        ),
+    )
+    def check(path, query):  # type: ignore[no-untyped-def]
+        response = client.get(path, query_string=query)
+        assert response.status_code < 500
+
+
+# --- The content parser: any file gives a lesson or problems with line numbers, never a crash.
+
+front_matter = st.dictionaries(
+    st.sampled_from(["id", "title", "summary", "order", "minutes", "type", "checked", "x"]),
+    st.one_of(texts, st.integers(), st.booleans(), st.none(), st.lists(texts, max_size=2)),
+    max_size=7,
+)
+
+
+@st.composite
+def lesson_files(draw):  # type: ignore[no-untyped-def]
+    import yaml
+
+    head = draw(
+        st.one_of(
+            front_matter.map(lambda d: "---\n" + yaml.safe_dump(d, allow_unicode=True) + "---\n"),
+            texts,
+        )
+    )
+    body = draw(texts)
+    block = draw(st.sampled_from(["", "```quiz\n", "```scenario\n"]))
+    inner = draw(
+        st.one_of(
+            texts,
+            st.lists(
+                st.dictionaries(
+                    st.sampled_from(["id", "type", "question", "answers", "answer", "why"]),
+                    st.one_of(texts, st.booleans(), st.lists(st.dictionaries(texts, texts))),
+                ),
+                max_size=3,
+            ).map(lambda d: yaml.safe_dump(d, allow_unicode=True)),
+        )
+    )
+    closing = draw(st.sampled_from(["```\n", "", "``"]))
+    return head + "\n" + body + "\n" + block + (inner + "\n" + closing if block else "")
+
+
+@FUZZ
+@given(source=lesson_files())
+def test_the_lesson_parser_never_crashes(tmp_path_factory, source):
+    path = Path(tmp_path_factory.mktemp("lesson")) / "01-x.md"
+    path.write_text(source, encoding="utf-8")
+    lesson, problems = parse_lesson_file(path, "course", "de")
+    assert lesson is not None or problems
+    for problem in problems:
+        assert problem.line >= 1 and problem.path == path
+
+
+@FUZZ
+@given(raw=st.binary(max_size=300))
+def test_the_lesson_parser_survives_bytes_that_are_not_text(tmp_path_factory, raw):
+    path = Path(tmp_path_factory.mktemp("lesson")) / "01-x.md"
+    path.write_bytes(raw)
+    lesson, problems = parse_lesson_file(path, "course", "de")
+    assert lesson is not None or problems
+
+
+@FUZZ
+@given(source=st.lists(texts, max_size=6).map("\n\n".join))
+def test_rendered_markdown_is_always_inert(source):
+    html = str(render_markdown(source))
+    assert_no_active_content(f"<!doctype html><title>t</title><div>{html}</div>")

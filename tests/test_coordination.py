@@ -1,0 +1,396 @@
+"""Coordinators: accounts, pairings, login cards, reports, early warnings, export and deletion."""
+
+import json
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from learnapp.clock import local_now
+from learnapp.coordinate.csv_export import safe_cell
+from learnapp.db import get_session
+from learnapp.models import (
+    AuditEntry,
+    Pairing,
+    Progress,
+    QuizAttempt,
+    TandemSession,
+    User,
+)
+from learnapp.models.base import utcnow
+from tests.helpers import Auth
+
+
+def test_coordinator_lands_on_the_early_warning(client, auth, world):
+    auth.login("coorda")
+    assert client.get("/").headers["Location"] == "/coordinate"
+
+
+def test_accounts_list_shows_only_own_centre(client, auth, world):
+    auth.login("coorda")
+    page = client.get("/coordinate/accounts").get_data(as_text=True)
+    assert "Erika Lernend" in page and "Mia Mentorin" in page
+    assert "Grete Lernend" not in page and "Ben Mentor" not in page
+
+
+def test_create_account_without_email_and_with_a_temporary_password(client, auth, world, app):
+    auth.login("coorda")
+    response = auth.post(
+        "/coordinate/accounts/new",
+        {
+            "role": "learner",
+            "display_name": "Käthe Müller",
+            "username": "",
+            "centre": str(world.centre_a),
+        },
+        token_from="/coordinate/accounts/new",
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    password = page.split('class="password-display">')[1].split("<")[0]
+    with app.app_context():
+        user = get_session().scalars(select(User).where(User.username == "kaethe.mueller")).one()
+        assert user.must_change_password and user.check_password(password)
+        assert user.centre_id == world.centre_a
+    duplicate = auth.post(
+        "/coordinate/accounts/new",
+        {
+            "role": "learner",
+            "display_name": "X",
+            "username": "kaethe.mueller",
+            "centre": str(world.centre_a),
+        },
+        token_from="/coordinate/accounts/new",
+    )
+    assert duplicate.status_code == 400
+    assert 'id="username-error"' in duplicate.get_data(as_text=True)
+
+
+def test_cannot_create_an_account_in_another_centre(client, auth, world, app):
+    auth.login("coorda")
+    response = auth.post(
+        "/coordinate/accounts/new",
+        {"role": "learner", "display_name": "Z", "centre": str(world.centre_b)},
+        token_from="/coordinate/accounts/new",
+    )
+    assert response.status_code == 400
+    for role in ("admin", "coordinator"):
+        response = auth.post(
+            "/coordinate/accounts/new",
+            {"role": role, "display_name": "Z", "centre": str(world.centre_a)},
+            token_from="/coordinate/accounts/new",
+        )
+        assert response.status_code == 400
+    with app.app_context():
+        assert get_session().scalar(select(func.count(User.id))) == 8
+
+
+def test_deactivation_ends_the_session_and_blocks_sign_in(client, auth, world, app):
+    learner = app.test_client()
+    Auth(learner).login("learnera")
+    auth.login("coorda")
+    auth.post(
+        f"/coordinate/accounts/{world.learner_a}/active",
+        {"active": "0"},
+        token_from="/coordinate/accounts",
+    )
+    assert learner.get("/courses").status_code == 302
+    assert Auth(app.test_client()).login("learnera").status_code in (401, 429)
+    auth.post(
+        f"/coordinate/accounts/{world.learner_a}/active",
+        {"active": "1"},
+        token_from="/coordinate/accounts",
+    )
+    assert Auth(app.test_client()).login("learnera").status_code == 302
+
+
+def test_coordinator_cannot_touch_other_centres(client, auth, world):
+    auth.login("coorda")
+    for path in (
+        f"/coordinate/accounts/{world.learner_b}/active",
+        f"/coordinate/accounts/{world.learner_b}/password",
+        f"/coordinate/accounts/{world.admin}/password",
+        f"/coordinate/accounts/{world.coord_b}/password",
+    ):
+        assert (
+            auth.post(path, {"active": "0"}, token_from="/coordinate/accounts").status_code == 404
+        )
+    for path in (
+        f"/coordinate/learners/{world.learner_b}/card",
+        f"/coordinate/learners/{world.learner_b}/export.json",
+        f"/mentor/learners/{world.learner_b}",
+    ):
+        assert client.get(path).status_code == 404
+
+
+def pair(auth, mentor: int, learner: int):
+    return auth.post(
+        "/coordinate/pairings",
+        {"mentor": str(mentor), "learner": str(learner)},
+        token_from="/coordinate/pairings",
+    )
+
+
+def test_pairing_replaces_the_old_one_and_keeps_history(client, auth, world, app, make_user):
+    with app.app_context():
+        db = get_session()
+        second = User(
+            username="mentor2",
+            display_name="Max Zweiter",
+            role="mentor",
+            centre_id=world.centre_a,
+            password_hash="x",
+        )
+        db.add(second)
+        db.commit()
+        second_id = second.id
+    auth.login("coorda")
+    assert pair(auth, second_id, world.learner_a).status_code == 302
+    with app.app_context():
+        rows = (
+            get_session()
+            .scalars(
+                select(Pairing).where(Pairing.learner_id == world.learner_a).order_by(Pairing.id)
+            )
+            .all()
+        )
+        assert [(p.mentor_id, p.ended_at is None) for p in rows] == [
+            (world.mentor_a, False),
+            (second_id, True),
+        ]
+
+
+def test_pairing_with_wrong_role_or_centre_is_refused(client, auth, world, app):
+    auth.login("coorda")
+    for mentor, learner in (
+        (world.learner_a2, world.learner_a),
+        (world.mentor_a, world.mentor_a),
+        (world.mentor_b, world.learner_a2),
+        (world.mentor_a, world.learner_b),
+        (world.mentor_a, world.learner_a),
+        (999, 998),
+    ):
+        response = pair(auth, mentor, learner)
+        assert response.status_code == 400, (mentor, learner)
+    with app.app_context():
+        assert get_session().scalar(select(func.count(Pairing.id))) == 2
+
+
+def test_login_card_prints_a_password_only_when_set_now(client, auth, world):
+    auth.login("coorda")
+    card = client.get(f"/coordinate/learners/{world.learner_a}/card").get_data(as_text=True)
+    assert "learnera" in card and "password-display" not in card
+    qr = client.get(f"/coordinate/learners/{world.learner_a}/qr.svg")
+    assert qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
+    fresh = auth.post(
+        f"/coordinate/learners/{world.learner_a}/card",
+        token_from=f"/coordinate/learners/{world.learner_a}/card",
+    )
+    assert 'class="password-display"' in fresh.get_data(as_text=True)
+
+
+def _seed_month(app, world):
+    """Activity in November 2026 (and some outside it) for centre A."""
+    with app.app_context():
+        db = get_session()
+        nov = datetime(2026, 11, 10, 9, 0)
+        db.add_all(
+            [
+                Progress(
+                    user_id=world.learner_a,
+                    course_id="c",
+                    lesson_id="l1",
+                    started_at=nov,
+                    completed_at=nov,
+                    updated_at=nov,
+                ),
+                Progress(
+                    user_id=world.learner_a,
+                    course_id="c",
+                    lesson_id="l2",
+                    started_at=nov,
+                    completed_at=nov + timedelta(days=1),
+                    updated_at=nov,
+                ),
+                Progress(
+                    user_id=world.learner_a2,
+                    course_id="c",
+                    lesson_id="l1",
+                    started_at=datetime(2026, 10, 1),
+                    completed_at=datetime(2026, 10, 2),
+                    updated_at=datetime(2026, 10, 2),
+                ),
+                Progress(
+                    user_id=world.learner_b,
+                    course_id="c",
+                    lesson_id="l1",
+                    started_at=nov,
+                    completed_at=nov,
+                    updated_at=nov,
+                ),
+                TandemSession(
+                    mentor_id=world.mentor_a,
+                    learner_id=world.learner_a,
+                    starts_at=nov,
+                    took_place=True,
+                    length_minutes=90,
+                ),
+                TandemSession(
+                    mentor_id=world.mentor_a,
+                    learner_id=world.learner_a,
+                    starts_at=nov + timedelta(days=7),
+                    took_place=True,
+                    length_minutes=45,
+                ),
+                TandemSession(
+                    mentor_id=world.mentor_a,
+                    learner_id=world.learner_a,
+                    starts_at=nov + timedelta(days=8),
+                    took_place=False,
+                ),
+                TandemSession(
+                    mentor_id=world.mentor_a,
+                    learner_id=world.learner_a,
+                    starts_at=datetime(2026, 12, 1, 0, 30),
+                    took_place=True,
+                    length_minutes=30,
+                ),
+            ]
+        )
+        # the "new learner" count: learner_a2 joined in October
+        db.get(User, world.learner_a2).created_at = datetime(2026, 10, 5)
+        db.get(User, world.learner_a).created_at = datetime(2026, 11, 2)
+        db.commit()
+
+
+def test_report_numbers_match_the_stored_data(client, auth, world, app):
+    _seed_month(app, world)
+    auth.login("coorda")
+    page = client.get("/coordinate/reports?month=2026-11&lang=en").get_data(as_text=True)
+    row = page.split("Zentrum A</th>")[1].split("</tr>")[0]
+    cells = [c.split("<")[0] for c in row.split("<td>")[1:]]
+    # sessions held, volunteer hours, active learners, lessons completed, new learners
+    assert cells == ["2", "2.2", "1", "2", "1"]
+    assert "Zentrum B" not in page
+
+
+def test_csv_export_is_safe_against_formula_injection(client, auth, world, app):
+    with app.app_context():
+        db = get_session()
+        db.get(User, world.learner_a).display_name = "=cmd|' /C calc'!A0"
+        db.commit()
+    auth.login("coorda")
+    response = client.get("/coordinate/reports.csv?month=2026-11")
+    assert response.mimetype == "text/csv"
+    text = response.get_data(as_text=True)
+    assert "'=cmd|' /C calc'!A0" in text
+    assert "\n=cmd" not in text and ";=cmd" not in text
+    assert safe_cell("-12") == "-12" and safe_cell("+49 151") == "'+49 151"
+    assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
+
+
+def test_export_and_delete_keep_anonymous_numbers(client, auth, world, app):
+    _seed_month(app, world)
+    with app.app_context():
+        db = get_session()
+        db.add(
+            QuizAttempt(
+                user_id=world.learner_a,
+                lesson_id="l1",
+                question_id="q1",
+                submission_id="a" * 32,
+                answer="0",
+                correct=True,
+            )
+        )
+        db.commit()
+    auth.login("coorda")
+    exported = client.get(f"/coordinate/learners/{world.learner_a}/export.json")
+    data = json.loads(exported.data)
+    assert data["person"]["display_name"] == "Erika Lernend"
+    assert len(data["progress"]) == 2 and len(data["tandem_sessions"]) == 4
+    before = client.get("/coordinate/reports?month=2026-11").get_data(as_text=True)
+    auth.post(
+        f"/coordinate/learners/{world.learner_a}/delete",
+        token_from=f"/coordinate/learners/{world.learner_a}/delete",
+    )
+    after = client.get("/coordinate/reports?month=2026-11").get_data(as_text=True)
+    assert (
+        before.split("<tbody>")[1].split("</tbody>")[0]
+        == after.split("<tbody>")[1].split("</tbody>")[0]
+    )
+    with app.app_context():
+        db = get_session()
+        user = db.get(User, world.learner_a)
+        assert user.display_name == "—" and not user.active and user.deleted_at
+        assert db.scalars(select(QuizAttempt)).first() is None
+        assert {e.action for e in db.scalars(select(AuditEntry))} >= {"exported", "deleted"}
+    assert "Erika Lernend" not in client.get("/coordinate/accounts").get_data(as_text=True)
+
+
+def test_early_warning_lists_who_is_slipping_away(client, auth, world, app):
+    long_ago = utcnow() - timedelta(days=60)
+    with app.app_context():
+        db = get_session()
+        for user_id in (world.learner_a, world.learner_a2, world.mentor_a):
+            db.get(User, user_id).created_at = long_ago
+        db.get(User, world.learner_a).last_active_at = utcnow()
+        db.get(User, world.learner_a2).last_active_at = long_ago
+        for pairing in db.scalars(select(Pairing)):
+            pairing.started_at = long_ago
+        for submission in ("a" * 32, "b" * 32):
+            db.add(
+                QuizAttempt(
+                    user_id=world.learner_a,
+                    lesson_id="sample-first",
+                    question_id="q1",
+                    submission_id=submission,
+                    answer="1",
+                    correct=False,
+                )
+            )
+        db.commit()
+    auth.login("coorda")
+    page = client.get("/coordinate?lang=en").get_data(as_text=True)
+    inactive = page.split('id="inactive-heading"')[1].split("</section>")[0]
+    assert "Hans Lernend" in inactive and "Erika Lernend" not in inactive
+    stuck = page.split('id="stuck-heading"')[1].split("</section>")[0]
+    assert "Erika Lernend" in stuck and "The first lesson" in stuck
+    pairs = page.split('id="pairs-heading"')[1].split("</section>")[0]
+    assert "Mia Mentorin" in pairs
+    mentors = page.split('id="mentors-heading"')[1].split("</section>")[0]
+    assert "Mia Mentorin" in mentors
+    # a held session clears the tandem and the mentor from the list
+    with app.app_context():
+        db = get_session()
+        db.add(
+            TandemSession(
+                mentor_id=world.mentor_a,
+                learner_id=world.learner_a,
+                starts_at=local_now() - timedelta(days=1),
+                took_place=True,
+                length_minutes=60,
+            )
+        )
+        db.commit()
+    page = client.get("/coordinate?lang=en").get_data(as_text=True)
+    assert "Mia Mentorin" not in page.split('id="pairs-heading"')[1]
+    assert "Grete" not in page
+
+
+def test_admin_manages_centres_and_coordinators(client, auth, world, app):
+    auth.login("admin")
+    auth.post(
+        "/admin",
+        {"action": "centre", "c-name": "Zentrum C", "c-town": "Emden"},
+        token_from="/admin",
+    )
+    page = client.get("/admin").get_data(as_text=True)
+    assert "Zentrum C" in page
+    created = auth.post(
+        "/admin",
+        {"action": "coordinator", "p-display_name": "Nina Neu", "p-centre": str(world.centre_b)},
+        token_from="/admin",
+    )
+    assert 'class="password-display"' in created.get_data(as_text=True)
+    assert "Nina Neu" in client.get("/admin/accounts").get_data(as_text=True)
+    assert client.get("/admin/audit").status_code == 200

@@ -1,0 +1,208 @@
+"""Mentors: their learners at a glance, help requests, tandem sessions, password resets."""
+
+from datetime import timedelta
+
+from icalendar import Calendar
+from sqlalchemy import select
+
+from learnapp.clock import local_now
+from learnapp.db import get_session
+from learnapp.models import AuditEntry, HelpRequest, TandemSession, User
+from tests.helpers import Auth
+
+
+def plan(auth, learner_id: int, when, minutes: int = 60, **extra):
+    data = {
+        "learner": str(learner_id),
+        "date": when.strftime("%Y-%m-%d"),
+        "time": when.strftime("%H:%M"),
+        "planned_minutes": str(minutes),
+        "place": "centre",
+        **extra,
+    }
+    return auth.post("/mentor/sessions/new", data, token_from="/mentor/sessions/new")
+
+
+def test_dashboard_shows_only_paired_learners(client, auth, world):
+    auth.login("mentora")
+    page = client.get("/mentor").get_data(as_text=True)
+    assert "Erika Lernend" in page
+    assert "Hans Lernend" not in page and "Grete Lernend" not in page
+
+
+def test_mentor_lands_on_the_dashboard(client, auth, world):
+    auth.login("mentora")
+    assert client.get("/").headers["Location"] == "/mentor"
+
+
+def test_learner_page_only_for_the_paired_mentor(client, auth, world, app):
+    auth.login("mentora")
+    assert client.get(f"/mentor/learners/{world.learner_a}").status_code == 200
+    for other in (world.learner_a2, world.learner_b, world.mentor_b, world.admin, 99999):
+        assert client.get(f"/mentor/learners/{other}").status_code == 404
+    with app.app_context():
+        entry = get_session().scalars(select(AuditEntry)).one()
+        assert (entry.action, entry.subject_id) == ("viewed", world.learner_a)
+
+
+def test_help_request_reaches_the_mentor_and_is_handled(client, auth, world, app):
+    auth.login("learnera")
+    response = auth.post(
+        "/courses/sample/sample-first/help",
+        {"message": "  Wo  ist der Knopf? "},
+        token_from="/courses/sample/sample-first",
+    )
+    assert response.status_code == 302
+    auth.logout()
+    auth.login("mentora")
+    page = client.get("/mentor").get_data(as_text=True)
+    assert "Wo ist der Knopf?" in page and "Die erste Lektion" in page
+    with app.app_context():
+        help_id = get_session().scalars(select(HelpRequest.id)).one()
+    auth.post(f"/mentor/help/{help_id}/handled", token_from="/mentor")
+    assert "Wo ist der Knopf?" not in client.get("/mentor").get_data(as_text=True)
+
+
+def test_help_request_of_an_unpaired_learner_cannot_be_handled_by_another_mentor(
+    client, auth, world, app
+):
+    with app.app_context():
+        db = get_session()
+        db.add(
+            HelpRequest(learner_id=world.learner_b, course_id="sample", lesson_id="sample-first")
+        )
+        db.commit()
+        help_id = db.scalars(select(HelpRequest.id)).one()
+    auth.login("mentora")
+    assert auth.post(f"/mentor/help/{help_id}/handled", token_from="/mentor").status_code == 404
+
+
+def test_too_long_help_message_is_refused_kindly(client, auth, world, app):
+    auth.login("learnera")
+    auth.post(
+        "/courses/sample/sample-first/help",
+        {"message": "x" * 600},
+        token_from="/courses/sample/sample-first",
+    )
+    page = client.get("/courses/sample/sample-first").get_data(as_text=True)
+    assert 'id="help-error"' in page
+    with app.app_context():
+        assert get_session().scalars(select(HelpRequest)).first() is None
+
+
+def test_plan_record_and_export_a_session(client, auth, world, app):
+    auth.login("mentora")
+    when = (local_now() + timedelta(days=2)).replace(hour=10, minute=0, second=0, microsecond=0)
+    response = plan(auth, world.learner_a, when, agenda=["sample-first", "sample-second"])
+    assert response.status_code == 302
+    url = response.headers["Location"]
+    page = client.get(url).get_data(as_text=True)
+    assert "Die erste Lektion" in page
+
+    ics = client.get(url + ".ics")
+    assert ics.mimetype == "text/calendar"
+    event = next(c for c in Calendar.from_ical(ics.data).walk() if c.name == "VEVENT")
+    assert event.decoded("dtstart").replace(tzinfo=None) == when
+    assert "Erika Lernend" in str(event.get("summary"))
+
+    recorded = auth.post(
+        url,
+        {
+            "took_place": "yes",
+            "length_minutes": "75",
+            "notes": "Private Notiz",
+            "next_steps": "WhatsApp üben",
+        },
+        token_from=url,
+    )
+    assert recorded.status_code == 302
+    summary = client.get(url + "/summary").get_data(as_text=True)
+    assert "WhatsApp üben" in summary and "Private Notiz" not in summary
+    auth.logout()
+    auth.login("learnera")
+    home = client.get("/").get_data(as_text=True)
+    assert "WhatsApp üben" in home and "Private Notiz" not in home
+
+
+def test_recording_needs_a_length_when_it_took_place(client, auth, world, app):
+    auth.login("mentora")
+    url = plan(auth, world.learner_a, local_now() - timedelta(days=1)).headers["Location"]
+    response = auth.post(url, {"took_place": "yes"}, token_from=url)
+    assert response.status_code == 400
+    assert 'id="length_minutes-error"' in response.get_data(as_text=True)
+
+
+def test_overlapping_sessions_are_refused_with_a_reason(client, auth, world, app):
+    with app.app_context():
+        db = get_session()
+        db.add(
+            __import__("learnapp.models", fromlist=["Pairing"]).Pairing(
+                mentor_id=world.mentor_a, learner_id=world.learner_a2
+            )
+        )
+        db.commit()
+    auth.login("mentora")
+    when = (local_now() + timedelta(days=3)).replace(hour=14, minute=0, second=0, microsecond=0)
+    assert plan(auth, world.learner_a, when, 60).status_code == 302
+    clash = plan(auth, world.learner_a2, when + timedelta(minutes=30), 60)
+    assert clash.status_code == 400
+    assert "Erika Lernend" in clash.get_data(as_text=True)
+    assert plan(auth, world.learner_a2, when + timedelta(minutes=60), 60).status_code == 302
+
+
+def test_sessions_long_ago_are_refused_but_recent_past_is_accepted(client, auth, world):
+    auth.login("mentora")
+    assert plan(auth, world.learner_a, local_now() - timedelta(days=400)).status_code == 400
+    assert plan(auth, world.learner_a, local_now() - timedelta(days=2)).status_code == 302
+
+
+def test_cannot_plan_with_someone_elses_learner(client, auth, world, app):
+    auth.login("mentora")
+    response = plan(auth, world.learner_b, local_now() + timedelta(days=1))
+    assert response.status_code == 400
+    with app.app_context():
+        assert get_session().scalars(select(TandemSession)).first() is None
+
+
+def test_bad_session_form_input_never_500s(client, auth, world):
+    auth.login("mentora")
+    for data in (
+        {"learner": "x", "date": "2026-13-45", "time": "25:99", "planned_minutes": "-5"},
+        {"learner": str(world.learner_a), "date": "", "time": "", "planned_minutes": "1e9"},
+        {},
+    ):
+        response = auth.post("/mentor/sessions/new", data, token_from="/mentor/sessions/new")
+        assert response.status_code == 400
+
+
+def test_other_mentor_cannot_open_the_session(client, auth, world, app):
+    auth.login("mentora")
+    url = plan(auth, world.learner_a, local_now() + timedelta(days=1)).headers["Location"]
+    auth.logout()
+    auth.login("mentorb")
+    for suffix in ("", ".ics", "/summary"):
+        assert client.get(url + suffix).status_code == 404
+
+
+def test_mentor_resets_a_password_the_learner_must_change(client, auth, world, app):
+    learner_client = app.test_client()
+    Auth(learner_client).login("learnera")
+    auth.login("mentora")
+    page = auth.post(
+        f"/mentor/learners/{world.learner_a}/password",
+        token_from=f"/mentor/learners/{world.learner_a}",
+    ).get_data(as_text=True)
+    password = page.split('class="password-display">')[1].split("<")[0]
+    assert len(password) >= 8
+    assert learner_client.get("/courses").status_code == 302  # the old session has ended
+    with app.app_context():
+        user = get_session().get(User, world.learner_a)
+        assert user.must_change_password and user.check_password(password)
+        actions = [e.action for e in get_session().scalars(select(AuditEntry))]
+        assert "password-reset" in actions
+
+
+def test_settings_tell_the_learner_who_their_mentor_is(client, auth, world):
+    auth.login("learnera")
+    page = client.get("/settings").get_data(as_text=True)
+    assert "Mia Mentorin" in page
