@@ -3,9 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import InputRequired, Length, Optional
 
-from learnapp.coordinate.forms import USERNAME_PATTERN
+from learnapp.coordinate.forms import PersonFields
 
 
 class CentreForm(FlaskForm):
@@ -16,23 +16,8 @@ class CentreForm(FlaskForm):
     town = StringField(_l("Town"), validators=[Optional(), Length(max=200)])
 
 
-class CoordinatorForm(FlaskForm):
-    display_name = StringField(
-        _l("Name"),
-        validators=[InputRequired(_l("Please enter the person's name.")), Length(max=120)],
-    )
-    username = StringField(
-        _l("Username (leave empty to make one from the name)"),
-        filters=[lambda value: value.strip().lower() if isinstance(value, str) else value],
-        validators=[
-            Optional(),
-            Regexp(
-                USERNAME_PATTERN,
-                message=_l("Use 2 to 80 small letters, digits, dots or dashes, no spaces."),
-            ),
-        ],
-    )
-    centre = SelectField(_l("Centre"), coerce=int, validators=[InputRequired()])
+class CoordinatorForm(PersonFields):
+    """A new coordinator with their first centre."""
 
 
 class AssignForm(FlaskForm):

@@ -13,13 +13,9 @@ from learnapp.access import LEARNER, MENTOR
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,78}$"
 
 
-class AccountForm(FlaskForm):
-    role = RadioField(
-        _l("Role"),
-        default=LEARNER,
-        choices=[SelectChoice(LEARNER, _l("Learner")), SelectChoice(MENTOR, _l("Mentor"))],
-        validators=[InputRequired(_l("Please choose a role."))],
-    )
+class PersonFields(FlaskForm):
+    """Name and username of a new account (no e-mail, no phone number)."""
+
     display_name = StringField(
         _l("Name"),
         validators=[
@@ -39,6 +35,15 @@ class AccountForm(FlaskForm):
         ],
     )
     centre = SelectField(_l("Centre"), coerce=int, validators=[InputRequired()])
+
+
+class AccountForm(PersonFields):
+    role = RadioField(
+        _l("Role"),
+        default=LEARNER,
+        choices=[SelectChoice(LEARNER, _l("Learner")), SelectChoice(MENTOR, _l("Mentor"))],
+        validators=[InputRequired(_l("Please choose a role."))],
+    )
 
 
 class PairingForm(FlaskForm):

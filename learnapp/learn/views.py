@@ -247,17 +247,16 @@ def check(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
         return redirect(
             url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id, _anchor="quiz")
         )
+    result_url = url_for(
+        "learn.lesson",
+        course_id=course.id,
+        lesson_id=lesson.id,
+        checked=submission_id,
+        _anchor="quiz",
+    )
     if quiz.submission_seen(session, current_user, submission_id):
         flash(_("You already sent these answers. Here is the result again."), "info")
-        return redirect(
-            url_for(
-                "learn.lesson",
-                course_id=course.id,
-                lesson_id=lesson.id,
-                checked=submission_id,
-                _anchor="quiz",
-            )
-        )
+        return redirect(result_url)
     answers = quiz.read_answers(lesson, request.form)
     if answers.errors:
         return _render_lesson(
@@ -269,15 +268,7 @@ def check(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
         )
     quiz.store(session, current_user, lesson, quiz.grade(lesson, answers.chosen), submission_id)
     session.commit()
-    return redirect(
-        url_for(
-            "learn.lesson",
-            course_id=course.id,
-            lesson_id=lesson.id,
-            checked=submission_id,
-            _anchor="quiz",
-        )
-    )
+    return redirect(result_url)
 
 
 @bp.post("/courses/<course_id>/<lesson_id>/practice")
