@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import and_, func, select, union
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from learnapp.access import LEARNER, MENTOR
 from learnapp.clock import CENTRE_TZ, local_now
@@ -242,6 +242,8 @@ def early_warnings(
     quiet_pairs = list(
         session.scalars(
             select(Pairing)
+            # Both names come in the same query: no query per pair, whatever the list's length.
+            .options(joinedload(Pairing.mentor), joinedload(Pairing.learner))
             .outerjoin(
                 last_held,
                 (last_held.c.mentor_id == Pairing.mentor_id)
@@ -255,10 +257,6 @@ def early_warnings(
             )
         )
     )
-    if quiet_pairs:  # the names on the list, in one query
-        ids = {p.mentor_id for p in quiet_pairs} | {p.learner_id for p in quiet_pairs}
-        session.scalars(select(User).where(User.id.in_(ids))).all()
-
     recent_mentors = select(TandemSession.mentor_id).where(
         TandemSession.took_place.is_(True), TandemSession.starts_at >= quiet_since_local
     )

@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from learnapp import accounts, audit
 from learnapp.access import LEARNER, MENTOR, coordinated_centre_ids
@@ -57,16 +57,14 @@ def active_pairings(session: Session, centre_ids: list[int]) -> list[Pairing]:
     if not centre_ids:
         return []
     learner = select(User.id).where(User.centre_id.in_(centre_ids))
-    rows = session.scalars(
-        select(Pairing)
-        .where(Pairing.ended_at.is_(None), Pairing.learner_id.in_(learner))
-        .order_by(Pairing.started_at.desc())
-    ).all()
-    # Load the people of all pairings at once (no query per row).
-    people_ids = {p.mentor_id for p in rows} | {p.learner_id for p in rows}
-    if people_ids:
-        session.scalars(select(User).where(User.id.in_(people_ids))).all()
-    return list(rows)
+    return list(
+        session.scalars(
+            select(Pairing)
+            .options(joinedload(Pairing.mentor), joinedload(Pairing.learner))
+            .where(Pairing.ended_at.is_(None), Pairing.learner_id.in_(learner))
+            .order_by(Pairing.started_at.desc())
+        )
+    )
 
 
 def pair(
