@@ -120,3 +120,20 @@ def test_healthz_reports_an_unreachable_database(tmp_path):
     )
     assert broken.test_client().get("/healthz").status_code == 503
     broken.extensions["learnapp_db"].engine.dispose()
+
+
+def test_reloading_a_lesson_writes_nothing_but_going_back_does(client, auth, learner, app):
+    from tests.helpers import count_queries
+
+    auth.login("erika")
+    client.get("/courses/sample/sample-first")
+    with count_queries(app) as statements:
+        client.get("/courses/sample/sample-first")
+    assert not any(s.lstrip().upper().startswith("UPDATE progress".upper()) for s in statements)
+    client.get("/courses/sample/sample-practice")
+    client.get("/courses/sample/sample-first")  # back to the first lesson: it is "where I was"
+    home = client.get("/").get_data(as_text=True)
+    assert (
+        'href="/courses/sample/sample-first"'
+        in home.split("continue-card")[1].split("</section>")[0]
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +13,8 @@ from learnapp.content.library import Library
 from learnapp.content.model import Course
 from learnapp.models import Progress, QuizAttempt, User
 from learnapp.models.base import utcnow
+
+REVISIT_WRITE_AFTER = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -97,10 +100,18 @@ def _get_or_create(session: Session, user: User, course_id: str, lesson_id: str)
     return row
 
 
-def record_visit(session: Session, user: User, course_id: str, lesson_id: str) -> Progress:
-    """Note that the learner opened a lesson (it becomes "where was I")."""
+def record_visit(
+    session: Session, user: User, course_id: str, lesson_id: str, same_as_last: bool = False
+) -> Progress:
+    """Note that the learner opened a lesson (it becomes "where was I").
+
+    Reloading the lesson that was also the last one opened changes nothing about "where was
+    I", so within a minute it is not written again: a reload then costs no write.
+    """
     row = _get_or_create(session, user, course_id, lesson_id)
-    row.updated_at = utcnow()
+    now = utcnow()
+    if not same_as_last or now - row.updated_at > REVISIT_WRITE_AFTER:
+        row.updated_at = now
     return row
 
 

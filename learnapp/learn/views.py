@@ -17,6 +17,9 @@ from flask import (
     send_file,
     url_for,
 )
+from flask import (
+    session as flask_session,
+)
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -36,6 +39,7 @@ STAFF_LANDING = {
     ADMIN: "coordinate.overview",
 }
 HELP_MESSAGE_LIMIT = 500
+LAST_LESSON_KEY = "last_lesson"  # in the signed cookie: is this view a reload of the same page?
 
 IMAGE_TYPES = {
     ".svg": "image/svg+xml",
@@ -131,8 +135,11 @@ def course(course_id: str):  # type: ignore[no-untyped-def]
 def _render_lesson(course: Course, lesson: Lesson, status: int = 200, **extra):  # type: ignore[no-untyped-def]
     library = get_library()
     session = get_session()
-    row = services.record_visit(session, current_user, course.id, lesson.id)
+    same_as_last = flask_session.get(LAST_LESSON_KEY) == lesson.id
+    row = services.record_visit(session, current_user, course.id, lesson.id, same_as_last)
     session.commit()
+    if not same_as_last:
+        flask_session[LAST_LESSON_KEY] = lesson.id
     ids = course.lesson_ids
     position = ids.index(lesson.id)
     lang, fallback = _lang(), library.default_lang
