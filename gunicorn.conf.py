@@ -15,7 +15,8 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 
 # Sync workers: a request's work is a few milliseconds of Python and SQL, and nginx in front
 # buffers slow clients, so one process per request at a time is the simplest and fastest.
-# Two per core measured best on a 2-core box (bench/RESULTS.md); each needs about 60-90 MB.
+# Two per core: while one waits for PostgreSQL the other uses the core. Each is about 100 MB
+# resident, much of it shared with the others (bench/RESULTS.md).
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * (os.cpu_count() or 1)))
 worker_class = "sync"
 

@@ -62,16 +62,6 @@ def recreate_postgres_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def _set_database(url: str, name: str, value: str) -> None:
-    """ALTER DATABASE ... SET: a default for every connection to this database."""
-    parsed = make_url(url)
-    admin = parsed.set(drivername="postgresql", database="postgres")
-    with psycopg.connect(
-        admin.render_as_string(hide_password=False), autocommit=True
-    ) as connection:
-        connection.execute(f'ALTER DATABASE "{parsed.database}" SET {name} = {value}')
-
-
 def _give_mentor_learners(app: Flask, username: str, wanted: int) -> int:
     """Move active pairings of the mentor's centre to this mentor until they have `wanted`."""
     session = get_session()
@@ -126,7 +116,6 @@ def fill(app_config: dict[str, Any], size: dict[str, Any], postgres: bool) -> Da
     started = time.perf_counter()
     if postgres:
         recreate_postgres_database(url)
-        _set_database(url, "synchronous_commit", "off")  # as docs/deploy.md recommends
     migrate.upgrade(url)
     app = create_app(app_config)
     with app.app_context():

@@ -12,16 +12,27 @@ def _mark(met: bool) -> str:
     return "**met**" if met else "**not met**"
 
 
+def _median_ratio(part: dict, whole: dict) -> float:
+    ratios = sorted(
+        a["rps"] / b["rps"]
+        for a, b in zip(part["rounds"], whole["rounds"], strict=True)
+        if b["rps"]
+    )
+    return ratios[len(ratios) // 2] if ratios else 0.0
+
+
 def _targets(r: dict) -> list[tuple[str, str, bool]]:
     load, staff, queries = r["load"], r["staff"], r["queries"]
     lesson, bare, nginx = load["lesson"], load["bare_route"], load["nginx_static"]
-    ratio = lesson["rps"] / bare["rps"] if bare["rps"] else 0.0
+    # Each round's lesson run follows its bare and nginx runs within seconds: compare within
+    # a round, then take the median, so a busy minute on the machine hits both sides.
+    ratio = _median_ratio(lesson, bare)
     rows = [
         (
             "Lesson page throughput ≥ 40 % of the bare Flask route (same gunicorn)",
-            f"{lesson['rps']:.0f} vs {bare['rps']:.0f} req/s = {100 * ratio:.0f} %"
-            f" (nginx static copy: {nginx['rps']:.0f} req/s,"
-            f" lesson = {100 * lesson['rps'] / nginx['rps']:.1f} % of it)",
+            f"{lesson['rps']:.0f} vs {bare['rps']:.0f} req/s: {100 * ratio:.1f} %"
+            f" (median of the rounds' ratios); nginx's static copy {nginx['rps']:.0f} req/s,"
+            f" the lesson page {100 * _median_ratio(lesson, nginx):.2f} % of it",
             ratio >= 0.40,
         ),
         (
@@ -137,9 +148,10 @@ def render(r: dict) -> str:
         + "; right after the load rounds: "
         + ", ".join(f"{x:.2f}" for x in r["load_during"])
         + ". Other work on the machine shares its 2 cores and lowers every figure.",
-        f"- {r['settings']['rounds']} rounds of {r['settings']['seconds']} s per target, wrk with"
-        " 2 threads and 32 connections on the same machine; figures are the median of the"
-        " rounds, p99 also as the worst round.",
+        f"- {r['settings']['rounds']} rounds of {r['settings']['seconds']} s per target (every"
+        " target once per round, in the order of the table below), wrk with 2 threads and 32"
+        " connections on the same machine; figures are the median of the rounds, p99 also as"
+        " the worst round.",
         "",
         "## Data",
         "",
@@ -175,8 +187,8 @@ def render(r: dict) -> str:
         "home": "home page, signed in (gunicorn)",
         "quiz_post": "self-check answer, POST (gunicorn)",
         "done_post": '"Done", POST (gunicorn)',
-        "lesson_synchronous_commit": "lesson page, PostgreSQL's default synchronous_commit=on",
-        "done_synchronous_commit": '"Done", POST, synchronous_commit=on',
+        "lesson_commit_off": "lesson page, synchronous_commit=off (optional)",
+        "done_commit_off": '"Done", POST, synchronous_commit=off (optional)',
         "lesson_nginx_one_server": "lesson page through nginx, one app server",
         "lesson_nginx_two_servers": "lesson page through nginx, two app servers",
     }
