@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from babel.dates import format_skeleton
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_login import current_user
 
 from learnapp.clock import CENTRE_TZ
@@ -71,6 +71,7 @@ def init_app(app: Flask) -> None:
         "yMMMd", value, locale=str(get_locale() or "de")
     )
     app.jinja_env.globals["lesson_title"] = lesson_title
+    app.jinja_env.filters["decimal"] = lambda value: format_decimal(value)
     app.jinja_env.filters["split_paragraphs"] = split_paragraphs
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
