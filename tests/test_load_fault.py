@@ -30,10 +30,10 @@ from tests.security.server import (
     drop_postgres_database,
     free_port,
     fresh_postgres_database,
-    postgres_reachable,
     prepare_database,
     server_env,
 )
+from tests.services import needs_postgres
 
 pytestmark = pytest.mark.slow
 
@@ -254,7 +254,7 @@ def test_sqlite_under_load(tmp_path, kill):
     _scenario(tmp_path, f"sqlite:///{tmp_path / 'load.db'}", f"sqlite-{kill=}", kill)
 
 
-@pytest.mark.skipif(not postgres_reachable(), reason="PostgreSQL is not reachable")
+@needs_postgres
 @pytest.mark.parametrize("kill", [False, True], ids=["steady", "worker-killed"])
 def test_postgresql_under_load(tmp_path, kill):
     url = fresh_postgres_database("learnapp_load")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,8 @@ from learnapp.access import LEARNER
 from learnapp.db import get_session
 from learnapp.models import Centre, User
 from learnapp.paths import PROJECT_ROOT
+from tests.security.server import free_port
+from tests.services import POSTGRES_PORT, REDIS_PORT, in_ci, reachable
 
 DATABASE = "learnapp_two_servers"
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -38,14 +39,6 @@ LOCK_AFTER = 4
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 
 
-def _reachable(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
 pytestmark = [
     pytest.mark.two_servers,
     pytest.mark.skipif(
@@ -54,12 +47,6 @@ pytestmark = [
         "and Redis answer on 127.0.0.1)",
     ),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _recreate_database() -> None:
@@ -126,7 +113,7 @@ def _wait(port: int, process: subprocess.Popen, log: Path) -> None:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    if not (_reachable(5432) and _reachable(6379)):
+    if not in_ci() and not (reachable(POSTGRES_PORT) and reachable(REDIS_PORT)):
         pytest.skip("two-server test: PostgreSQL and Redis must answer on 127.0.0.1")
     import redis
 
@@ -149,7 +136,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         session.commit()
     app.extensions["learnapp_db"].engine.dispose()
 
-    ports = (_free_port(), _free_port())
+    ports = (free_port(), free_port())
     logs = [open(tmp_path / f"gunicorn-{port}.log", "wb") for port in ports]  # noqa: SIM115
     processes = [_start(port, tmp_path, log) for port, log in zip(ports, logs, strict=True)]
     try:

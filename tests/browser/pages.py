@@ -4,8 +4,7 @@ tests/browser/test_pages.py checks every row, signed in as the row's role, at de
 settings, in high contrast and at 200 % text, on tablets, a phone and at 320 px.
 Add a page by appending a row. Paths may use {learner} and {tandem}: ids of the records that
 accounts.py makes. A row may say what the person does on the page first (`then`, e.g. answer
-the self-check) and which status it answers with. Rows marked `optional` belong to areas
-built in other issues: while their path answers 404 the row is skipped, not failed.
+the self-check) and which status it answers with; any other status fails the row.
 """
 
 from __future__ import annotations
@@ -30,12 +29,7 @@ class PageSpec:
     name: str
     then: Action | None = None  # what the person does on `path` to reach the state checked
     status: int = 200
-    optional: bool = False  # another issue builds it: 404 means "not there yet"
     lesson: bool = False  # a lesson page: line length is measured on its text
-    # A known violation in a template this issue may not change, reported to its owner:
-    # (words that identify the problem, why). Only problems containing all those words are
-    # tolerated, and the test then reports "xfail" with the reason; anything else still fails.
-    known: tuple[tuple[str, ...], str] | None = None
 
     @property
     def id(self) -> str:
@@ -120,8 +114,7 @@ PAGES: list[PageSpec] = [
     # and have their own settings page.
     *(PageSpec(role, "/settings", "settings") for role in (MENTOR, COORDINATOR, ADMIN)),
     PageSpec(LEARNER, "/password", "change password"),
-    # Mentors (phone first), coordinators and admins: built in other issues, so these rows are
-    # optional (skipped while the page answers 404). {learner} and {tandem} come from accounts.
+    # Mentors (phone first), coordinators and admins. {learner} and {tandem} come from accounts.
     PageSpec(MENTOR, "/mentor", "mentor dashboard"),
     PageSpec(MENTOR, "/mentor/learners/{learner}", "learner detail"),
     PageSpec(MENTOR, "/mentor/sessions/new", "plan a session"),

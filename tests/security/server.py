@@ -38,14 +38,6 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def postgres_reachable() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
 def fresh_postgres_database(name: str) -> str:
     """Drop and create a separate database (never the suite's own `test` database)."""
     assert re.fullmatch(r"learnapp_[a-z_]+", name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 import uuid
 
@@ -11,18 +10,11 @@ import pytest
 from learnapp.auth import throttle
 from learnapp.db import get_db
 from tests.helpers import PASSWORD, csrf_from
+from tests.services import needs_redis
 
 WAIT = "Please wait a few seconds"
 PAUSED = "paused for a while"
 WRONG = "not right"
-
-
-def redis_reachable() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        return False
-    return True
 
 
 STORES = [
@@ -30,7 +22,7 @@ STORES = [
     "database://",
     pytest.param(
         "redis://127.0.0.1:6379/0",
-        marks=pytest.mark.skipif(not redis_reachable(), reason="Redis is not running"),
+        marks=needs_redis,
     ),
 ]
 
