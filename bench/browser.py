@@ -11,16 +11,9 @@ import statistics
 from dataclasses import dataclass, field
 
 from bench.system import tool
+from tests.browser.chromium import CHROMIUM_ARGS
 
 KBIT = 1000 / 8  # bytes per second in one kbit/s
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAINT_SCRIPT = """() => {
   const paints = Object.fromEntries(
     performance.getEntriesByType('paint').map(e => [e.name, e.startTime]));

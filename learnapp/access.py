@@ -41,6 +41,11 @@ def roles_required(*roles: str) -> Callable[[F], F]:
     return decorator
 
 
+def signed_in() -> User:
+    """The signed-in person as a model object (not Flask-Login's proxy), for the services."""
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
 # Every signed-in role may read the courses: mentors and coordinators prepare sessions with them.
 can_read_courses = roles_required(*ROLES)
 

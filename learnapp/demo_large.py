@@ -225,45 +225,23 @@ def generate(
                     "ended_at": None,
                 }
             )
+
             for week in range(0, 52, rng.choice(session_weeks)):
-                starts = local - timedelta(weeks=week, hours=rng.randint(0, 48))
-                starts = starts.replace(minute=0, second=0, microsecond=0)
+                held = local - timedelta(weeks=week, hours=rng.randint(0, 48))
+                minutes = rng.choice((45, 60, 75, 90))
                 tandems.append(
-                    {
-                        "mentor_id": mentor_id,
-                        "learner_id": learner_id,
-                        "starts_at": starts,
-                        "planned_minutes": 60,
-                        "place": "centre",
-                        "centre_id": centre_id,
-                        "agenda": "",
-                        "took_place": True,
-                        "length_minutes": rng.choice((45, 60, 75, 90)),
-                        "notes": "",
-                        "notes_shared": False,
-                        "next_steps": "",
-                        "created_at": now,
-                    }
+                    _tandem_row(
+                        mentor_id,
+                        learner_id,
+                        centre_id,
+                        held,
+                        now,
+                        took_place=True,
+                        length_minutes=minutes,
+                    )
                 )
-            tandems.append(
-                {
-                    "mentor_id": mentor_id,
-                    "learner_id": learner_id,
-                    "starts_at": (local + timedelta(days=rng.randint(1, 14))).replace(
-                        minute=0, second=0, microsecond=0
-                    ),
-                    "planned_minutes": 60,
-                    "place": "phone",
-                    "centre_id": None,
-                    "agenda": "",
-                    "took_place": None,
-                    "length_minutes": None,
-                    "notes": "",
-                    "notes_shared": False,
-                    "next_steps": "",
-                    "created_at": now,
-                }
-            )
+            planned = local + timedelta(days=rng.randint(1, 14))
+            tandems.append(_tandem_row(mentor_id, learner_id, None, planned, now, place="phone"))
         if lessons and rng.random() < 0.1:
             course_id, lesson_id = rng.choice(lessons)
             help_requests.append(
@@ -295,6 +273,33 @@ def _home(number: int, count: int, centre_ids: list[int], first_share: float) ->
     if number < big:
         return centre_ids[0]
     return centre_ids[(number - big) % len(centre_ids)]
+
+
+def _tandem_row(
+    mentor_id: int,
+    learner_id: int,
+    centre_id: int | None,
+    starts: datetime,
+    created: datetime,
+    **outcome: object,
+) -> dict:
+    """A tandem session row on the hour; planned unless `outcome` says it took place."""
+    return {
+        "mentor_id": mentor_id,
+        "learner_id": learner_id,
+        "centre_id": centre_id,
+        "starts_at": starts.replace(minute=0, second=0, microsecond=0),
+        "planned_minutes": 60,
+        "place": "centre",
+        "agenda": "",
+        "took_place": None,
+        "length_minutes": None,
+        "notes": "",
+        "notes_shared": False,
+        "next_steps": "",
+        "created_at": created,
+        **outcome,
+    }
 
 
 def _next_id(session: Session) -> int:

@@ -4,24 +4,18 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from learnapp import accounts, audit
-from learnapp.access import ADMIN, COORDINATOR, roles_required
+from learnapp.access import ADMIN, COORDINATOR, roles_required, signed_in
 from learnapp.admin.forms import AssignForm, CentreForm, CoordinatorForm
 from learnapp.db import get_session
-from learnapp.mentor.forms import ConfirmForm
 from learnapp.models import AuditEntry, Centre, CoordinatorCentre, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 100
-
-
-def _me() -> User:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
 def _page() -> int:
@@ -80,7 +74,7 @@ def overview():  # type: ignore[no-untyped-def]
             db.add(user)
             db.flush()
             db.add(CoordinatorCentre(coordinator_id=user.id, centre_id=person_form.centre.data))
-            audit.record(db, _me(), audit.CREATED, user, COORDINATOR)
+            audit.record(db, signed_in(), audit.CREATED, user, COORDINATOR)
             db.commit()
             return render_template("coordinate/created.html", user=user, password=password)
     if action == "assign" and assign_form.validate_on_submit():
@@ -103,7 +97,6 @@ def overview():  # type: ignore[no-untyped-def]
         centre_form=centre_form,
         person_form=person_form,
         assign_form=assign_form,
-        confirm=ConfirmForm(),
     ), status
 
 
@@ -115,8 +108,6 @@ def unassign(user_id: int, centre_id: int):  # type: ignore[no-untyped-def]
     link = db.get(CoordinatorCentre, (user_id, centre_id))
     if link is None:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     db.delete(link)
     db.commit()
     flash(_("Saved."), "success")
@@ -142,7 +133,6 @@ def all_accounts():  # type: ignore[no-untyped-def]
         people=people,
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
-        form=ConfirmForm(),
     )
 
 

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnapp import security
+from learnapp.access import signed_in
 from learnapp.auth import services, sessions
 from learnapp.auth.forms import ChangePasswordForm, CodeForm, LoginForm
 from learnapp.auth.sessions import safe_next
@@ -131,7 +132,7 @@ def logout():  # type: ignore[no-untyped-def]
 @login_required
 def change_password():  # type: ignore[no-untyped-def]
     """Choose a new password: the current one first, unless a mentor just set a temporary one."""
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = signed_in()
     forced = user.must_change_password
     form = ChangePasswordForm(user.username, need_current=not forced)
     if form.validate_on_submit():
@@ -177,7 +178,7 @@ def _totp_page(user, form: CodeForm, status: int = 200):  # type: ignore[no-unty
 @login_required
 def two_factor():  # type: ignore[no-untyped-def]
     """Turn the second step (an authenticator app) on or off."""
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = signed_in()
     if not sessions.totp_allowed(user):
         abort(404)
     form = CodeForm()

@@ -17,7 +17,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -30,6 +29,7 @@ from learnapp.access import (
     account_or_404,
     coordinated_centre_ids,
     roles_required,
+    signed_in,
 )
 from learnapp.auth import throttle
 from learnapp.clock import local_now
@@ -38,19 +38,14 @@ from learnapp.coordinate import reports, services
 from learnapp.coordinate.csv_export import to_csv
 from learnapp.coordinate.forms import AccountForm, PairingForm
 from learnapp.db import get_session
-from learnapp.mentor.forms import ConfirmForm
-from learnapp.models import Pairing, User
+from learnapp.models import Centre, Pairing, User
 
 bp = Blueprint("coordinate", __name__, url_prefix="/coordinate")
 STAFF = (COORDINATOR, ADMIN)
 
 
-def _me() -> User:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
-
-
 def _centre_ids() -> list[int]:
-    return [centre.id for centre in services.centres_of(get_session(), _me())]
+    return [centre.id for centre in services.centres_of(get_session(), signed_in())]
 
 
 def _days(name: str, default: int) -> int:
@@ -78,11 +73,9 @@ def overview():  # type: ignore[no-untyped-def]
 def accounts_list():  # type: ignore[no-untyped-def]
     """Learners and mentors of the coordinator's centres."""
     db = get_session()
-    centres = services.centres_of(db, _me())
+    centres = services.centres_of(db, signed_in())
     people = services.accounts_of(db, [c.id for c in centres])
-    return render_template(
-        "coordinate/accounts.html", people=people, centres=centres, form=ConfirmForm()
-    )
+    return render_template("coordinate/accounts.html", people=people, centres=centres)
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
@@ -90,7 +83,7 @@ def accounts_list():  # type: ignore[no-untyped-def]
 def account_new():  # type: ignore[no-untyped-def]
     """Create a learner or mentor; the temporary password is shown once."""
     db = get_session()
-    centres = services.centres_of(db, _me())
+    centres = services.centres_of(db, signed_in())
     form = AccountForm()
     form.centre.choices = [SelectChoice(c.id, c.name) for c in centres]
     if form.validate_on_submit():
@@ -104,7 +97,7 @@ def account_new():  # type: ignore[no-untyped-def]
         else:
             user, password = services.create_account(
                 db,
-                _me(),
+                signed_in(),
                 role=form.role.data,
                 display_name=form.display_name.data.strip(),
                 username=username,
@@ -121,10 +114,8 @@ def account_new():  # type: ignore[no-untyped-def]
 def account_active(user_id: int):  # type: ignore[no-untyped-def]
     """Deactivate or reactivate an account."""
     db = get_session()
-    account = account_or_404(db, _me(), user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    accounts.set_active(db, _me(), account, request.form.get("active") == "1")
+    account = account_or_404(db, signed_in(), user_id)
+    accounts.set_active(db, signed_in(), account, request.form.get("active") == "1")
     db.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("coordinate.accounts_list"))
@@ -135,10 +126,8 @@ def account_active(user_id: int):  # type: ignore[no-untyped-def]
 def account_password(user_id: int):  # type: ignore[no-untyped-def]
     """Give any account of the centre a temporary password."""
     db = get_session()
-    account = account_or_404(db, _me(), user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    password = accounts.set_temporary_password(db, _me(), account)
+    account = account_or_404(db, signed_in(), user_id)
+    password = accounts.set_temporary_password(db, signed_in(), account)
     db.commit()
     return render_template("coordinate/created.html", user=account, password=password, reset=True)
 
@@ -148,11 +137,9 @@ def account_password(user_id: int):  # type: ignore[no-untyped-def]
 def account_unlock(user_id: int):  # type: ignore[no-untyped-def]
     """Lift a sign-in pause after too many wrong passwords."""
     db = get_session()
-    account = account_or_404(db, _me(), user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    account = account_or_404(db, signed_in(), user_id)
     throttle.unlock(account.username)
-    audit.record(db, _me(), audit.UNLOCKED, account)
+    audit.record(db, signed_in(), audit.UNLOCKED, account)
     db.commit()
     flash(_("%(name)s can sign in again.", name=account.display_name), "success")
     return redirect(url_for("coordinate.accounts_list"))
@@ -178,7 +165,7 @@ def pairings():  # type: ignore[no-untyped-def]
         try:
             if mentor is None or learner is None:
                 raise services.PairingRefused(_("Please choose a mentor and a learner."))
-            services.pair(db, _me(), mentor, learner, coordinated_centre_ids(db, _me()))
+            services.pair(db, signed_in(), mentor, learner, coordinated_centre_ids(db, signed_in()))
         except services.PairingRefused as refused:
             db.rollback()
             form.learner.errors = [*form.learner.errors, str(refused)]
@@ -198,7 +185,6 @@ def pairings():  # type: ignore[no-untyped-def]
         "coordinate/pairings.html",
         form=form,
         pairings=services.active_pairings(db, centre_ids),
-        confirm=ConfirmForm(),
     ), status
 
 
@@ -210,17 +196,15 @@ def pairing_end(pairing_id: int):  # type: ignore[no-untyped-def]
     pairing = db.get(Pairing, pairing_id)
     if pairing is None:
         abort(404)
-    account_or_404(db, _me(), pairing.learner_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    services.end_pairing(db, _me(), pairing)
+    account_or_404(db, signed_in(), pairing.learner_id)
+    services.end_pairing(db, signed_in(), pairing)
     db.commit()
     flash(_("The pairing has ended."), "success")
     return redirect(url_for("coordinate.pairings"))
 
 
 def _learner(user_id: int) -> User:
-    account = account_or_404(get_session(), _me(), user_id)
+    account = account_or_404(get_session(), signed_in(), user_id)
     if account.role != LEARNER or account.deleted_at is not None:
         abort(404)
     return account
@@ -238,9 +222,7 @@ def login_card(user_id: int):  # type: ignore[no-untyped-def]
     learner = _learner(user_id)
     password = None
     if request.method == "POST":
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
-        password = accounts.set_temporary_password(db, _me(), learner)
+        password = accounts.set_temporary_password(db, signed_in(), learner)
         db.commit()
     return render_template(
         "coordinate/card.html",
@@ -248,7 +230,6 @@ def login_card(user_id: int):  # type: ignore[no-untyped-def]
         password=password,
         address=_card_address(learner),
         site=request.host_url,
-        form=ConfirmForm(),
     )
 
 
@@ -268,7 +249,7 @@ def export(user_id: int):  # type: ignore[no-untyped-def]
     db = get_session()
     learner = _learner(user_id)
     data = services.export_learner(db, learner, get_library())
-    audit.record(db, _me(), audit.EXPORTED, learner)
+    audit.record(db, signed_in(), audit.EXPORTED, learner)
     db.commit()
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
@@ -283,34 +264,32 @@ def delete(user_id: int):  # type: ignore[no-untyped-def]
     """Delete a learner's personal data after a confirmation."""
     db = get_session()
     learner = _learner(user_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        services.delete_learner(db, _me(), learner)
+    if request.method == "POST":  # CSRFProtect has checked the token
+        services.delete_learner(db, signed_in(), learner)
         db.commit()
         flash(_("The learner's personal data is deleted."), "success")
         return redirect(url_for("coordinate.accounts_list"))
-    return render_template("coordinate/delete.html", learner=learner, form=form)
+    return render_template("coordinate/delete.html", learner=learner)
 
 
-def _report():  # type: ignore[no-untyped-def]
-    db = get_session()
-    centres = services.centres_of(db, _me())
+def _report(centres: list[Centre]) -> reports.MonthReport:
+    """The month and centre asked for in the query string, within the coordinator's centres."""
     wanted = request.args.get("centre", "")
     if wanted.isdigit():
         centres = [c for c in centres if c.id == int(wanted)] or centres
     month = reports.Month.parse(request.args.get("month"), local_now().date())
-    return reports.month_report(db, centres, month)
+    return reports.month_report(get_session(), centres, month)
 
 
 @bp.get("/reports")
 @roles_required(*STAFF)
 def report():  # type: ignore[no-untyped-def]
     """Monthly figures per centre, for funders."""
-    data = _report()
+    centres = services.centres_of(get_session(), signed_in())
     return render_template(
         "coordinate/report.html",
-        report=data,
-        centres=services.centres_of(get_session(), _me()),
+        report=_report(centres),
+        centres=centres,
         chosen_centre=request.args.get("centre", ""),
     )
 
@@ -319,7 +298,7 @@ def report():  # type: ignore[no-untyped-def]
 @roles_required(*STAFF)
 def report_csv():  # type: ignore[no-untyped-def]
     """The monthly figures as CSV (spreadsheet-safe)."""
-    data = _report()
+    data = _report(services.centres_of(get_session(), signed_in()))
     rows: list[list[object]] = [
         [
             _("Month"),

@@ -88,7 +88,3 @@ class RecordSessionForm(FlaskForm):
             ]
             return False
         return ok
-
-
-class ConfirmForm(FlaskForm):
-    """A form with only the CSRF token, for buttons that change something."""

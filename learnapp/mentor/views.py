@@ -7,7 +7,6 @@ from datetime import datetime
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
@@ -20,13 +19,14 @@ from learnapp.access import (
     learner_or_404,
     paired_learner_ids,
     roles_required,
+    signed_in,
     tandem_session_or_404,
 )
 from learnapp.auth import throttle
 from learnapp.content import get_library
 from learnapp.db import get_session
 from learnapp.mentor import services, sessions
-from learnapp.mentor.forms import ConfirmForm, PlanSessionForm, RecordSessionForm
+from learnapp.mentor.forms import PlanSessionForm, RecordSessionForm
 from learnapp.models import HelpRequest, TandemSession, User
 from learnapp.models.base import utcnow
 
@@ -34,16 +34,12 @@ bp = Blueprint("mentor", __name__, url_prefix="/mentor")
 STAFF = (MENTOR, COORDINATOR, ADMIN)
 
 
-def _me() -> User:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
-
-
 @bp.get("")
 @roles_required(MENTOR)
 def dashboard():  # type: ignore[no-untyped-def]
     """The mentor's paired learners at a glance, most urgent first."""
     library = get_library()
-    summaries = services.dashboard(get_session(), _me(), library)
+    summaries = services.dashboard(get_session(), signed_in(), library)
     return render_template("mentor/dashboard.html", summaries=summaries, library=library)
 
 
@@ -52,17 +48,16 @@ def dashboard():  # type: ignore[no-untyped-def]
 def learner(learner_id: int):  # type: ignore[no-untyped-def]
     """One learner's progress, self-checks, practice, sessions and help requests."""
     db = get_session()
-    person = learner_or_404(db, _me(), learner_id)
+    person = learner_or_404(db, signed_in(), learner_id)
     library = get_library()
     detail = services.learner_detail(db, person, library)
-    audit.record(db, _me(), audit.VIEWED, person, "learner page")
+    audit.record(db, signed_in(), audit.VIEWED, person, "learner page")
     db.commit()
     return render_template(
         "mentor/learner.html",
         learner=person,
         detail=detail,
         library=library,
-        form=ConfirmForm(),
         locked=throttle.is_locked(person.username),
     )
 
@@ -72,10 +67,8 @@ def learner(learner_id: int):  # type: ignore[no-untyped-def]
 def reset_password(learner_id: int):  # type: ignore[no-untyped-def]
     """Give a learner a temporary password that they change at the next sign-in."""
     db = get_session()
-    person = learner_or_404(db, _me(), learner_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    password = accounts.set_temporary_password(db, _me(), person)
+    person = learner_or_404(db, signed_in(), learner_id)
+    password = accounts.set_temporary_password(db, signed_in(), person)
     db.commit()
     return render_template("mentor/temporary_password.html", learner=person, password=password)
 
@@ -85,11 +78,9 @@ def reset_password(learner_id: int):  # type: ignore[no-untyped-def]
 def unlock(learner_id: int):  # type: ignore[no-untyped-def]
     """Lift the pause after too many wrong passwords, so the learner can sign in again."""
     db = get_session()
-    person = learner_or_404(db, _me(), learner_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    person = learner_or_404(db, signed_in(), learner_id)
     throttle.unlock(person.username)
-    audit.record(db, _me(), audit.UNLOCKED, person)
+    audit.record(db, signed_in(), audit.UNLOCKED, person)
     db.commit()
     flash(_("%(name)s can sign in again.", name=person.display_name), "success")
     return redirect(url_for("mentor.learner", learner_id=person.id))
@@ -103,12 +94,10 @@ def help_handled(help_id: int):  # type: ignore[no-untyped-def]
     help_request = db.get(HelpRequest, help_id)
     if help_request is None:
         abort(404)
-    learner_or_404(db, _me(), help_request.learner_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    learner_or_404(db, signed_in(), help_request.learner_id)
     if help_request.handled_at is None:
         help_request.handled_at = utcnow()
-        help_request.handled_by_id = _me().id
+        help_request.handled_by_id = signed_in().id
         db.commit()
     flash(_("The help request is marked as handled."), "success")
     if request.form.get("back") == "learner":
@@ -123,7 +112,9 @@ def _lang() -> str:
 def _plan_form(db: Session) -> PlanSessionForm:
     form = PlanSessionForm()
     people = db.scalars(
-        select(User).where(User.id.in_(paired_learner_ids(db, _me()))).order_by(User.display_name)
+        select(User)
+        .where(User.id.in_(paired_learner_ids(db, signed_in())))
+        .order_by(User.display_name)
     )
     form.learner.choices = [SelectChoice(p.id, p.display_name) for p in people]
     titles = services.lesson_titles(get_library(), _lang())
@@ -141,13 +132,13 @@ def plan_session():  # type: ignore[no-untyped-def]
         form.learner.data = int(request.args["learner"])
     if form.validate_on_submit():
         starts_at = datetime.combine(form.date.data, form.time.data)
-        problem = sessions.planning_problem(db, _me(), starts_at, form.planned_minutes.data)
+        problem = sessions.planning_problem(db, signed_in(), starts_at, form.planned_minutes.data)
         if problem:
             form.time.errors = [*form.time.errors, problem]
         else:
-            learner_person = learner_or_404(db, _me(), form.learner.data)
+            learner_person = learner_or_404(db, signed_in(), form.learner.data)
             tandem = TandemSession(
-                mentor_id=_me().id,
+                mentor_id=signed_in().id,
                 learner_id=learner_person.id,
                 starts_at=starts_at,
                 planned_minutes=form.planned_minutes.data,
@@ -168,7 +159,7 @@ def plan_session():  # type: ignore[no-untyped-def]
 def session(tandem_id: int):  # type: ignore[no-untyped-def]
     """A session's details; after it, its mentor records what happened."""
     db = get_session()
-    tandem = tandem_session_or_404(db, _me(), tandem_id)
+    tandem = tandem_session_or_404(db, signed_in(), tandem_id)
     form = RecordSessionForm(obj=None)
     if request.method == "GET" and tandem.took_place is not None:
         form.took_place.data = "yes" if tandem.took_place else "no"
@@ -177,7 +168,7 @@ def session(tandem_id: int):  # type: ignore[no-untyped-def]
         form.notes_shared.data = tandem.notes_shared
         form.next_steps.data = tandem.next_steps
     if request.method == "POST":
-        if tandem.mentor_id != _me().id:
+        if tandem.mentor_id != signed_in().id:
             abort(403)
         if form.validate_on_submit():
             tandem.took_place = form.took_place.data == "yes"
@@ -186,7 +177,9 @@ def session(tandem_id: int):  # type: ignore[no-untyped-def]
             tandem.notes_shared = bool(form.notes_shared.data)
             tandem.next_steps = (form.next_steps.data or "").strip()
             tandem.recorded_at = utcnow()
-            audit.record(db, _me(), audit.CHANGED, tandem.learner, f"session {tandem.id} recorded")
+            audit.record(
+                db, signed_in(), audit.CHANGED, tandem.learner, f"session {tandem.id} recorded"
+            )
             db.commit()
             flash(_("Thank you! The session is recorded."), "success")
             return redirect(url_for("mentor.session", tandem_id=tandem.id))
@@ -203,7 +196,7 @@ def session(tandem_id: int):  # type: ignore[no-untyped-def]
 def session_ics(tandem_id: int):  # type: ignore[no-untyped-def]
     """The session as a calendar file."""
     db = get_session()
-    tandem = tandem_session_or_404(db, _me(), tandem_id)
+    tandem = tandem_session_or_404(db, signed_in(), tandem_id)
     location = tandem.centre.name if tandem.centre else _("By phone")
     body = sessions.to_ics(
         tandem,
@@ -224,6 +217,6 @@ def session_ics(tandem_id: int):  # type: ignore[no-untyped-def]
 def session_summary(tandem_id: int):  # type: ignore[no-untyped-def]
     """A large-print summary the learner can take home."""
     db = get_session()
-    tandem = tandem_session_or_404(db, _me(), tandem_id)
+    tandem = tandem_session_or_404(db, signed_in(), tandem_id)
     titles = services.lesson_titles(get_library(), _lang())
     return render_template("mentor/summary.html", tandem=tandem, agenda_titles=titles)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from learnapp.access import LEARNER, can_read_courses
+from learnapp.access import LEARNER, can_read_courses, signed_in
 from learnapp.db import get_session
 from learnapp.mentor.services import current_mentor
 from learnapp.settings.forms import PreferencesForm
@@ -19,7 +18,7 @@ bp = Blueprint("settings", __name__)
 @can_read_courses
 def settings():  # type: ignore[no-untyped-def]
     """Show and change text size, contrast and language."""
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = signed_in()
     languages = tuple(current_app.config["LANGUAGES"])
     form = PreferencesForm(languages)
     if form.validate_on_submit():

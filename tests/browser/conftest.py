@@ -8,7 +8,6 @@ the reason shown, except under CI=true, where a missing browser fails the run.
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,33 +23,15 @@ from learnapp.db import get_session
 from learnapp.models import Base
 from learnapp.paths import CONTENT_DIR
 from tests.browser import accounts
+from tests.browser.chromium import CHROMIUM_ARGS, CHROMIUM_ENV, find_chromium
 
 try:  # Playwright is a test dependency; without it the suite says so instead of failing.
     from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 except ImportError:  # pragma: no cover - exercised only where the package is missing
     sync_playwright = None  # type: ignore[assignment]
 
-CHROMIUM_ENV = "LEARNAPP_CHROMIUM"
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 TABLET = {"width": 810, "height": 1080}
 SCREENSHOT_DIR = Path(__file__).parent / "screenshots"
-
-
-def find_chromium() -> str | None:
-    """The browser from $LEARNAPP_CHROMIUM, else Debian's /usr/bin/chromium; never a download."""
-    candidate = os.environ.get(CHROMIUM_ENV) or DEFAULT_CHROMIUM
-    if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-        return candidate
-    return shutil.which(candidate) if os.sep not in candidate else None
 
 
 def why_not_run() -> str | None:
