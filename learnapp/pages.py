@@ -11,7 +11,6 @@ from flask_login import current_user
 
 from learnapp.clock import CENTRE_TZ
 from learnapp.content import get_library
-from learnapp.content.render import render_markdown
 from learnapp.i18n import LANGUAGE_NAMES
 from learnapp.models import CONTRASTS, TEXT_SIZES
 
@@ -63,7 +62,6 @@ def split_paragraphs(text: str) -> list[str]:
 
 def init_app(app: Flask) -> None:
     app.context_processor(page_context)
-    app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["datetime_short"] = utc_to_local
     app.jinja_env.filters["date_short"] = lambda value: utc_to_local(value, with_time=False)
     app.jinja_env.filters["wall_clock"] = wall_clock

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
 import time
 
@@ -10,12 +11,23 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from learnapp.models import User
+from learnapp.models import User, people
 
-# Checked when the username is unknown, so both cases take the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
-# Werkzeug's current default; older hashes are renewed at the next sign-in.
-CURRENT_HASH_PREFIX = _DUMMY_HASH.split("$", 1)[0]
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    """A hash to check when the username is unknown, so both cases take the same time.
+
+    Made on first use, not at import: it is slow on purpose and start-up should not wait.
+    """
+    return generate_password_hash("not-a-real-password", method=method)
+
+
+def _current_prefix() -> str:
+    """ "scrypt:32768:8:1" and the like: hashes made otherwise are renewed at sign-in."""
+    return _dummy_hash(people.PASSWORD_HASH_METHOD).split("$", 1)[0]
+
+
 TOTP_STEP_SECONDS = 30
 
 
@@ -29,11 +41,11 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
         select(User).where(func.lower(User.username) == normalise_username(username))
     ).first()
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(people.PASSWORD_HASH_METHOD), password)
         return None
     if not user.check_password(password) or not user.active:
         return None
-    if not user.password_hash.startswith(CURRENT_HASH_PREFIX + "$"):
+    if not user.password_hash.startswith(_current_prefix() + "$"):
         user.set_password(password)  # the caller commits
     return user
 

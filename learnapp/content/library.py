@@ -30,7 +30,7 @@ class Library:
     # Where each lesson id was last found, kept across reloads: when an author breaks a file,
     # its address can still show what is wrong with it.
     last_known_path: dict[str, Path] = field(default_factory=dict)
-    _rendered: dict[tuple[Path, int], Markup] = field(default_factory=dict)
+    _rendered: dict[tuple[Path, int, str], Markup] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -49,12 +49,14 @@ class Library:
         course_id = self.lesson_course.get(lesson_id)
         return f"/courses/{course_id}/{lesson_id}" if course_id else None
 
-    def render(self, lesson: Lesson) -> Markup:
-        """HTML of a lesson body, rendered on first use and kept until the file changes."""
-        key = (lesson.path, lesson.mtime_ns)
+    def render(self, lesson: Lesson, part: str | None = None) -> Markup:
+        """HTML of a lesson body (or of a part of it, e.g. a practice ending's text), rendered
+        on first use and kept until the file changes."""
+        source = lesson.body if part is None else part
+        key = (lesson.path, lesson.mtime_ns, "" if part is None else part)
         html = self._rendered.get(key)
         if html is None:
-            html = render_markdown(lesson.body, self.lesson_url_path)
+            html = render_markdown(source, self.lesson_url_path)
             with self._lock:
                 self._rendered[key] = html
         return html

@@ -336,15 +336,17 @@ def practice_step(course_id: str, lesson_id: str, run_id: int):  # type: ignore[
         earlier = lesson.scenario.steps.get(previous.step_id)
         if earlier is not None and previous.choice_index < len(earlier.choices):
             feedback = earlier.choices[previous.choice_index]
+    library = get_library()
     return render_template(
         "learn/practice.html",
+        ending_html=library.render(lesson, step.text) if step.end else None,
         course=course,
         lesson=lesson,
         run=run,
         step=step,
         feedback=feedback,
         lang=_lang(),
-        default_lang=get_library().default_lang,
+        default_lang=library.default_lang,
     )
 
 
