@@ -29,12 +29,17 @@ class DefaultConfig:
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    # The cookie is written again when its content changes (auth/sessions.py notes the time of
+    # use once a minute), not on every request: signing it anew costs every page.
+    SESSION_REFRESH_EACH_REQUEST = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = None  # None: on in production (HTTPS), off in development and tests
     WTF_CSRF_TIME_LIMIT = None  # a learner may take their time; the token lives with the session
     MAX_CONTENT_LENGTH = 1024 * 1024
     SQLITE_BUSY_TIMEOUT_MS = 10_000
+    # A pooled PostgreSQL connection idle this long is pinged before use (learnapp/db.py).
+    DATABASE_PING_AFTER_IDLE_SECONDS = 10
     # Early warning: a learner silent for N days, a tandem or mentor without a session for M days.
     EARLY_WARNING_INACTIVE_DAYS = 14
     EARLY_WARNING_SESSION_DAYS = 28

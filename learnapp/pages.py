@@ -12,18 +12,23 @@ from flask_login import current_user
 from learnapp.clock import CENTRE_TZ
 from learnapp.content import get_library
 from learnapp.i18n import LANGUAGE_NAMES
+from learnapp.learn.cards import course_card
 from learnapp.models import CONTRASTS, TEXT_SIZES
 
 
-def page_context() -> dict[str, object]:
+def page_classes() -> str:
     """Classes for <html>, chosen by the server so no page flashes the wrong style."""
     size, contrast = TEXT_SIZES[0], CONTRASTS[0]
     if current_user.is_authenticated:
         size = current_user.text_size if current_user.text_size in TEXT_SIZES else size
         contrast = current_user.contrast if current_user.contrast in CONTRASTS else contrast
+    return f"text-{size} contrast-{contrast}"
+
+
+def page_context() -> dict[str, object]:
     return {
         "page_lang": str(get_locale()),
-        "html_classes": f"text-{size} contrast-{contrast}",
+        "html_classes": page_classes(),
         "language_names": LANGUAGE_NAMES,
     }
 
@@ -69,6 +74,7 @@ def init_app(app: Flask) -> None:
         "yMMMd", value, locale=str(get_locale() or "de")
     )
     app.jinja_env.globals["lesson_title"] = lesson_title
+    app.jinja_env.globals["course_card"] = course_card
     app.jinja_env.filters["decimal"] = lambda value: format_decimal(value)
     app.jinja_env.filters["split_paragraphs"] = split_paragraphs
     app.jinja_env.trim_blocks = True

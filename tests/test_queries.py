@@ -1,13 +1,17 @@
 """Pages run a constant number of SQL queries, however much a learner has done."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from learnapp.access import MENTOR
+from learnapp.clock import local_now
 from learnapp.db import get_session
 from learnapp.learn import services
-from learnapp.models import User
+from learnapp.models import TandemSession, User
+from learnapp.models.mentoring import PLACE_CENTRE
 from tests.helpers import count_queries
 
 LESSONS = 120
@@ -56,3 +60,42 @@ def test_query_count_is_the_same_for_1_and_100_completed_lessons(
     many = queries_for(app, client, path)
     assert few == many
     assert many <= 4, f"{path} ran {many} queries"
+
+
+def test_home_page_with_tandem_sessions_runs_as_many_queries_as_without(
+    app, client, auth, make_user, centre
+):
+    """The next meeting's mentor and centre come with it, not one query each."""
+    make_user(username="alone")
+    learner = make_user(username="paired")
+    mentor = make_user(role=MENTOR, username="mentor-of-paired", display_name="Jonas Mentor")
+    with app.app_context():
+        session = get_session()
+        now = local_now()
+        session.add_all(
+            [
+                TandemSession(
+                    mentor_id=mentor.id,
+                    learner_id=learner.id,
+                    starts_at=now - timedelta(days=7),
+                    took_place=True,
+                    next_steps="Practise the video call",
+                ),
+                TandemSession(
+                    mentor_id=mentor.id,
+                    learner_id=learner.id,
+                    starts_at=now + timedelta(days=2),
+                    place=PLACE_CENTRE,
+                    centre_id=centre.id,
+                ),
+            ]
+        )
+        session.commit()
+    auth.login("alone")
+    alone = queries_for(app, client, "/")
+    auth.logout()
+    auth.login("paired")
+    page = client.get("/").get_data(as_text=True)
+    assert "Jonas Mentor" in page and "Testzentrum" in page and "video call" in page
+    paired = queries_for(app, client, "/")
+    assert paired == alone, f"{paired} queries with tandem sessions, {alone} without"

@@ -7,7 +7,7 @@ import hmac
 import time
 
 import pyotp
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -50,12 +50,16 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user
 
 
+# Every signed-in request runs this: built once (cheaper than session.get's statement each time).
+_USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
+
+
 def load_user(session: Session, cookie_id: str) -> User | None:
     """The user of a session cookie, if the cookie's session version is still current."""
     user_id, _, version = cookie_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = session.get(User, int(user_id))
+    user = session.scalars(_USER_BY_ID, {"user_id": int(user_id)}).first()
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user

@@ -18,6 +18,7 @@ from flask_login import current_user, login_user, logout_user
 from learnapp.models import User
 
 SEEN_KEY = "_seen"
+SEEN_RESOLUTION_SECONDS = 60  # the idle clock moves in minutes, so the cookie changes rarely
 SECOND_STEP_KEY = "_second_step"
 SECOND_STEP_SECONDS = 300
 KEPT_KEYS = ("lang",)  # what a visitor chose before signing in stays (the page language)
@@ -129,7 +130,8 @@ def end_idle_session():  # type: ignore[no-untyped-def]
             "info",
         )
         return redirect(url_for("auth.login", next=next_path))
-    session[SEEN_KEY] = now
+    if not isinstance(seen, int) or now - seen >= SEEN_RESOLUTION_SECONDS:
+        session[SEEN_KEY] = now
     return None
 
 

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from learnapp.content.model import Course, Lesson, Problem
 from learnapp.content.parser import parse_course_file, parse_lesson_file
 from learnapp.content.render import render_markdown
+from learnapp.page_shells import ShellCache
 
 log = logging.getLogger(__name__)
 COURSE_FILE = "course.yaml"
@@ -31,6 +32,10 @@ class Library:
     # its address can still show what is wrong with it.
     last_known_path: dict[str, Path] = field(default_factory=dict)
     _rendered: dict[tuple[Path, int, str], Markup] = field(default_factory=dict)
+    # Lesson pages and course cards drawn from these courses (learn.views, learn.cards); they
+    # go with the library when it is read anew.
+    shells: ShellCache = field(default_factory=ShellCache)
+    cards: ShellCache = field(default_factory=lambda: ShellCache(max_shells=2048))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property

@@ -23,6 +23,7 @@ from flask import (
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from learnapp.access import ADMIN, COORDINATOR, LEARNER, MENTOR, can_read_courses, roles_required
 from learnapp.content import get_library
@@ -31,6 +32,7 @@ from learnapp.db import get_session
 from learnapp.learn import certificates, practice, quiz, services
 from learnapp.mentor import sessions
 from learnapp.models import HelpRequest
+from learnapp.pages import page_classes
 
 bp = Blueprint("learn", __name__)
 STAFF_LANDING = {
@@ -147,27 +149,40 @@ def _render_lesson(course: Course, lesson: Lesson, status: int = 200, **extra): 
     following = (
         course.lesson(ids[position + 1], lang, fallback) if position + 1 < len(ids) else None
     )
-    extra.setdefault("submission_id", uuid.uuid4().hex)
-    extra.setdefault("answers", None)
-    extra.setdefault("results", [])
-    return (
-        render_template(
-            "learn/lesson.html",
-            course=course,
-            lesson=lesson,
-            body=library.render(lesson),
-            done=row.completed_at is not None,
-            previous=previous,
-            following=following,
-            position=position + 1,
-            total=len(ids),
-            lang=lang,
-            default_lang=fallback,
-            problems=library.problems_for(lesson.path) if library_shows_problems() else [],
-            **extra,
-        ),
-        status,
+    problems = library.problems_for(lesson.path) if library_shows_problems() else []
+    done = row.completed_at is not None
+    context = dict(
+        course=course,
+        lesson=lesson,
+        body=library.render(lesson),
+        done=done,
+        previous=previous,
+        following=following,
+        position=position + 1,
+        total=len(ids),
+        lang=lang,
+        default_lang=fallback,
+        problems=problems,
+        answers=None,
+        results=[],
     )
+    # What differs between two learners on the same lesson in the same language and state.
+    holes = {
+        "csrf_token": generate_csrf(),
+        "html_classes": page_classes(),
+        "submission_id": extra.pop("submission_id", None) or uuid.uuid4().hex,
+        "reading_rate": str((current_user.speech_rate or 100) / 100),
+    }
+
+    def draw(values):  # type: ignore[no-untyped-def]
+        variables = context | extra | values
+        variables["csrf_token"] = lambda: values["csrf_token"]  # templates call csrf_token()
+        return render_template("learn/lesson.html", **variables)
+
+    if extra.get("answers") or extra.get("results") or problems or "_flashes" in flask_session:
+        return draw(holes), status  # feedback and messages are this learner's own
+    key = (lesson.path, lesson.mtime_ns, lang, current_user.role, done)
+    return library.shells.fill(key, holes, draw), status
 
 
 def library_shows_problems() -> bool:

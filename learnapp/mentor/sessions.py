@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, joinedload
 
 from learnapp.clock import CENTRE_TZ, local_now
 from learnapp.models import TandemSession, User
@@ -54,31 +54,40 @@ def planning_problem(
     return None
 
 
+# The learner's home page asks both on every visit: built once, run with the learner's values
+# (a statement built anew costs more in Python than the database needs to answer it).
+_LATEST_NEXT_STEPS = (
+    select(TandemSession)
+    .where(
+        TandemSession.learner_id == bindparam("learner_id"),
+        TandemSession.took_place.is_(True),
+        TandemSession.next_steps != "",
+    )
+    .order_by(TandemSession.starts_at.desc())
+    .limit(1)
+)
+_UPCOMING = (
+    select(TandemSession)
+    .options(joinedload(TandemSession.mentor), joinedload(TandemSession.centre))
+    .where(
+        TandemSession.learner_id == bindparam("learner_id"),
+        TandemSession.took_place.is_(None),
+        TandemSession.starts_at >= bindparam("since"),
+    )
+    .order_by(TandemSession.starts_at)
+    .limit(1)
+)
+
+
 def latest_next_steps(session: Session, learner: User) -> TandemSession | None:
     """The most recent held session that left next steps for the learner."""
-    return session.scalars(
-        select(TandemSession)
-        .where(
-            TandemSession.learner_id == learner.id,
-            TandemSession.took_place.is_(True),
-            TandemSession.next_steps != "",
-        )
-        .order_by(TandemSession.starts_at.desc())
-        .limit(1)
-    ).first()
+    return session.scalars(_LATEST_NEXT_STEPS, {"learner_id": learner.id}).first()
 
 
 def upcoming_for_learner(session: Session, learner: User) -> TandemSession | None:
-    return session.scalars(
-        select(TandemSession)
-        .where(
-            TandemSession.learner_id == learner.id,
-            TandemSession.took_place.is_(None),
-            TandemSession.starts_at >= local_now() - timedelta(hours=2),
-        )
-        .order_by(TandemSession.starts_at)
-        .limit(1)
-    ).first()
+    """The next planned session, with its mentor and centre (the home page shows both)."""
+    since = local_now() - timedelta(hours=2)
+    return session.scalars(_UPCOMING, {"learner_id": learner.id, "since": since}).first()
 
 
 def to_ics(

@@ -1,0 +1,124 @@
+"""The database session: GETs run without an open transaction, POSTs in one; idle pings."""
+
+from __future__ import annotations
+
+import time
+
+import psycopg
+import pytest
+from sqlalchemy import func, select, text
+
+from learnapp.db import get_session, insert_ignoring_duplicates, make_engine
+from learnapp.models import Centre, Progress
+from tests.services import needs_postgres
+
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def centres_seen_from_elsewhere(app) -> int:  # type: ignore[no-untyped-def]
+    """Count centres over a connection of its own, outside any request's session."""
+    with app.extensions["learnapp_db"].engine.connect() as other:
+        return other.scalar(select(func.count()).select_from(Centre))
+
+
+def test_a_get_writes_statement_by_statement(app):
+    """What a page writes on the side is kept at once: no transaction is left open."""
+    with app.test_request_context("/", method="GET"):
+        session = get_session()
+        session.add(Centre(name="Seen at once", town="Emden"))
+        session.flush()
+        assert centres_seen_from_elsewhere(app) == 1
+        session.close()
+
+
+def test_a_post_is_one_transaction(app):
+    """Nothing a form changes is visible before it commits, and a rollback keeps nothing."""
+    with app.test_request_context("/", method="POST"):
+        session = get_session()
+        session.add(Centre(name="Not yet", town="Leer"))
+        session.flush()
+        assert centres_seen_from_elsewhere(app) == 0
+        session.rollback()
+    assert centres_seen_from_elsewhere(app) == 0
+
+
+def test_outside_a_request_the_session_is_transactional(app):
+    with app.app_context():
+        session = get_session()
+        session.add(Centre(name="Command line", town="Aurich"))
+        session.flush()
+        assert centres_seen_from_elsewhere(app) == 0
+        session.rollback()
+
+
+def test_an_insert_that_meets_a_duplicate_changes_nothing(app, learner):
+    """Two tabs opening the same lesson at once: the second insert is ignored, not an error."""
+    with app.test_request_context("/", method="GET"):
+        session = get_session()
+        for _ in range(2):
+            session.execute(
+                insert_ignoring_duplicates(session, Progress, ["user_id", "lesson_id"]).values(
+                    user_id=learner.id, course_id="sample", lesson_id="sample-first"
+                )
+            )
+        rows = session.scalars(select(Progress).where(Progress.user_id == learner.id)).all()
+        assert [row.lesson_id for row in rows] == ["sample-first"]
+
+
+def _backend_pid(engine) -> int:  # type: ignore[no-untyped-def]
+    with engine.connect() as connection:
+        return connection.scalar(text("SELECT pg_backend_pid()"))
+
+
+def _terminate(pid: int) -> None:
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=test", autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    time.sleep(0.1)
+
+
+@needs_postgres
+def test_a_connection_that_died_while_idle_is_replaced_before_use():
+    """A PostgreSQL restart closes pooled connections: the next request must not fail."""
+    engine = make_engine(POSTGRES_URL, ping_after_idle_s=0.05)
+    try:
+        dead = _backend_pid(engine)
+        _terminate(dead)
+        assert _backend_pid(engine) != dead  # pinged, found dead, replaced: no error
+    finally:
+        engine.dispose()
+
+
+@needs_postgres
+def test_a_connection_in_steady_use_is_not_pinged(monkeypatch):
+    engine = make_engine(POSTGRES_URL, ping_after_idle_s=60)
+    pings = []
+    original = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda conn: pings.append(1) or original(conn))
+    try:
+        first = _backend_pid(engine)
+        assert _backend_pid(engine) == first
+        assert pings == []
+    finally:
+        engine.dispose()
+
+
+@needs_postgres
+def test_a_connection_idle_for_a_while_is_pinged(monkeypatch):
+    engine = make_engine(POSTGRES_URL, ping_after_idle_s=0.05)
+    pings = []
+    original = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda conn: pings.append(1) or original(conn))
+    try:
+        _backend_pid(engine)
+        time.sleep(0.1)
+        _backend_pid(engine)
+        assert pings == [1]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_reading_methods_use_the_reading_session(app, method):
+    with app.test_request_context("/", method=method):
+        bind = get_session().get_bind()
+        assert bind.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
