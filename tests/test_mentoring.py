@@ -8,6 +8,7 @@ from sqlalchemy import select
 from learnapp.clock import local_now
 from learnapp.db import get_session
 from learnapp.models import AuditEntry, HelpRequest, TandemSession, User
+from learnapp.pages import wall_clock
 from tests.helpers import Auth
 
 
@@ -206,3 +207,40 @@ def test_settings_tell_the_learner_who_their_mentor_is(client, auth, world):
     auth.login("learnera")
     page = client.get("/settings").get_data(as_text=True)
     assert "Mia Mentorin" in page
+
+
+def test_home_shows_the_next_meeting_and_the_latest_advice(client, auth, world, app):
+    """The earliest meeting still to come, and the newest next steps of a meeting held."""
+    now = local_now().replace(second=0, microsecond=0)
+    learner, mentor = world.learner_a, world.mentor_a
+
+    def tandem(days: float, **fields) -> TandemSession:  # type: ignore[no-untyped-def]
+        return TandemSession(
+            mentor_id=mentor,
+            learner_id=learner,
+            starts_at=now + timedelta(days=days),
+            **fields,
+        )
+
+    with app.app_context():
+        session = get_session()
+        session.add_all(
+            [
+                tandem(-30, took_place=True, next_steps="Old advice"),
+                tandem(-10, took_place=True, next_steps="Newest advice"),
+                tandem(-5, took_place=True, next_steps=""),  # held, left no advice
+                tandem(-3, took_place=False, next_steps="Did not happen"),
+                tandem(-1),  # planned yesterday, never recorded: not "upcoming"
+                tandem(9, place="phone"),
+                tandem(4, place="phone", agenda="earliest"),
+            ]
+        )
+        session.commit()
+    with app.test_request_context("/"):
+        earliest, later = (wall_clock(now + timedelta(days=d)) for d in (4, 9))
+        yesterday = wall_clock(now + timedelta(days=-1))
+    auth.login("learnera")
+    home = client.get("/").get_data(as_text=True)
+    assert "Newest advice" in home
+    assert "Old advice" not in home and "Did not happen" not in home
+    assert earliest in home and later not in home and yesterday not in home

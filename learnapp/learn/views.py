@@ -88,6 +88,7 @@ def home():  # type: ignore[no-untyped-def]
     next_lesson = (
         point.course.lesson(point.lesson_id, _lang(), library.default_lang) if point else None
     )
+    tandem = sessions.learners_tandem(db, current_user)
     return render_template(
         "learn/home.html",
         point=point,
@@ -95,8 +96,8 @@ def home():  # type: ignore[no-untyped-def]
         courses=services.course_progress(library, progress),
         lang=_lang(),
         default_lang=library.default_lang,
-        next_steps=sessions.latest_next_steps(db, current_user),
-        upcoming=sessions.upcoming_for_learner(db, current_user),
+        next_steps=tandem.next_steps,
+        upcoming=tandem.upcoming,
     )
 
 

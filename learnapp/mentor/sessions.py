@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from learnapp.clock import CENTRE_TZ, local_now
@@ -54,40 +55,64 @@ def planning_problem(
     return None
 
 
-# The learner's home page asks both on every visit: built once, run with the learner's values
-# (a statement built anew costs more in Python than the database needs to answer it).
-_LATEST_NEXT_STEPS = (
-    select(TandemSession)
-    .where(
-        TandemSession.learner_id == bindparam("learner_id"),
-        TandemSession.took_place.is_(True),
-        TandemSession.next_steps != "",
+@dataclass(frozen=True)
+class LearnersTandem:
+    """What the learner's home page shows of the tandem: the next meeting, the last advice."""
+
+    upcoming: TandemSession | None
+    next_steps: TandemSession | None
+
+
+def _latest_next_steps_id() -> Select:
+    return (
+        select(TandemSession.id)
+        .where(
+            TandemSession.learner_id == bindparam("learner_id"),
+            TandemSession.took_place.is_(True),
+            TandemSession.next_steps != "",
+        )
+        .order_by(TandemSession.starts_at.desc())
+        .limit(1)
     )
-    .order_by(TandemSession.starts_at.desc())
-    .limit(1)
-)
-_UPCOMING = (
+
+
+def _upcoming_id() -> Select:
+    return (
+        select(TandemSession.id)
+        .where(
+            TandemSession.learner_id == bindparam("learner_id"),
+            TandemSession.took_place.is_(None),
+            TandemSession.starts_at >= bindparam("since"),
+        )
+        .order_by(TandemSession.starts_at)
+        .limit(1)
+    )
+
+
+# Both in one round trip, with the next meeting's mentor and centre; built once, as the home
+# page runs it on every visit. (Each part is a subquery: SQLite allows no LIMIT in a UNION.)
+_HOME_TANDEM = (
     select(TandemSession)
     .options(joinedload(TandemSession.mentor), joinedload(TandemSession.centre))
     .where(
-        TandemSession.learner_id == bindparam("learner_id"),
-        TandemSession.took_place.is_(None),
-        TandemSession.starts_at >= bindparam("since"),
+        TandemSession.id.in_(
+            union_all(
+                select(_latest_next_steps_id().subquery().c.id),
+                select(_upcoming_id().subquery().c.id),
+            )
+        )
     )
-    .order_by(TandemSession.starts_at)
-    .limit(1)
 )
 
 
-def latest_next_steps(session: Session, learner: User) -> TandemSession | None:
-    """The most recent held session that left next steps for the learner."""
-    return session.scalars(_LATEST_NEXT_STEPS, {"learner_id": learner.id}).first()
-
-
-def upcoming_for_learner(session: Session, learner: User) -> TandemSession | None:
-    """The next planned session, with its mentor and centre (the home page shows both)."""
+def learners_tandem(session: Session, learner: User) -> LearnersTandem:
+    """The next planned session (from two hours ago on) and the latest held one with advice."""
     since = local_now() - timedelta(hours=2)
-    return session.scalars(_UPCOMING, {"learner_id": learner.id, "since": since}).first()
+    found = session.scalars(_HOME_TANDEM, {"learner_id": learner.id, "since": since}).all()
+    return LearnersTandem(
+        upcoming=next((t for t in found if t.took_place is None), None),
+        next_steps=next((t for t in found if t.took_place is not None), None),
+    )
 
 
 def to_ics(
