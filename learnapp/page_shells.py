@@ -16,6 +16,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 
+from flask import current_app
 from markupsafe import Markup, escape
 
 # A mark carries a secret of this process, so no lesson text can contain one by accident or
@@ -46,21 +47,34 @@ class ShellCache:
         key: Hashable,
         holes: Mapping[str, str],
         draw: Callable[[Mapping[str, Markup]], str],
+        keep: bool = True,
     ) -> str:
-        """The page for `key` with `holes` filled in; `draw(marks)` renders it on a miss."""
-        pieces = self._shells.get(key)
+        """The page for `key` with `holes` filled in; `draw(marks)` renders it on a miss.
+
+        keep=False draws every time (while templates are being edited and reloaded).
+        """
+        pieces = self._shells.get(key) if keep else None
         if pieces is None:
             pieces = tuple(_MARK.split(draw({name: mark(name) for name in holes})))
             unknown = set(pieces[1::2]) - set(holes)
             if unknown:  # a template asked for a hole it was not given: a programming error
                 raise KeyError(f"page shell has unknown holes: {sorted(unknown)}")
-            with self._lock:
-                self._shells[key] = pieces
-                while len(self._shells) > self.max_shells:
-                    self._shells.popitem(last=False)
+            if keep:
+                self._keep(key, pieces)
         else:
             with self._lock:
                 if key in self._shells:
                     self._shells.move_to_end(key)
         filled = {name: str(escape(value)) for name, value in holes.items()}
         return "".join(piece if i % 2 == 0 else filled[piece] for i, piece in enumerate(pieces))
+
+    def _keep(self, key: Hashable, pieces: tuple[str, ...]) -> None:
+        with self._lock:
+            self._shells[key] = pieces
+            while len(self._shells) > self.max_shells:
+                self._shells.popitem(last=False)
+
+
+def templates_reload() -> bool:
+    """True while templates are re-read on change (debug): then nothing drawn is kept."""
+    return bool(current_app.jinja_env.auto_reload)

@@ -7,11 +7,12 @@ show every course: drawing each card on every request was half of those pages' t
 
 from __future__ import annotations
 
-from flask import get_template_attribute
+from flask import get_template_attribute, request
 from markupsafe import Markup
 
 from learnapp.content import get_library
 from learnapp.learn.services import CourseProgress
+from learnapp.page_shells import templates_reload
 
 MACROS = "learn/_macros.html"
 
@@ -21,11 +22,11 @@ def course_card(
 ) -> Markup:
     """The card's HTML, from the cache or drawn by the `draw_course_card` macro."""
     library = get_library()
-    key = (item.course.id, lang, item.done, item.total, heading, with_summary)
+    key = (request.script_root, item.course.id, lang, item.done, item.total, heading, with_summary)
 
     def draw(_marks):  # type: ignore[no-untyped-def]
         macro = get_template_attribute(MACROS, "draw_course_card")
         return macro(item, lang, default_lang, heading, with_summary)
 
     # The macro's output is escaped template output, kept as it was drawn.
-    return Markup(library.cards.fill(key, {}, draw))
+    return Markup(library.cards.fill(key, {}, draw, keep=not templates_reload()))

@@ -32,6 +32,7 @@ from learnapp.db import get_session
 from learnapp.learn import certificates, practice, quiz, services
 from learnapp.mentor import sessions
 from learnapp.models import HelpRequest
+from learnapp.page_shells import templates_reload
 from learnapp.pages import page_classes
 
 bp = Blueprint("learn", __name__)
@@ -182,8 +183,8 @@ def _render_lesson(course: Course, lesson: Lesson, status: int = 200, **extra): 
 
     if extra.get("answers") or extra.get("results") or problems or "_flashes" in flask_session:
         return draw(holes), status  # feedback and messages are this learner's own
-    key = (lesson.path, lesson.mtime_ns, lang, current_user.role, done)
-    return library.shells.fill(key, holes, draw), status
+    key = (request.script_root, lesson.path, lesson.mtime_ns, lang, current_user.role, done)
+    return library.shells.fill(key, holes, draw, keep=not templates_reload()), status
 
 
 def library_shows_problems() -> bool:
