@@ -109,8 +109,10 @@ def _close_session(_exc: BaseException | None) -> None:
         session.close()
 
 
+INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
 def insert_ignoring_duplicates(session: Session, model: type, unique: list[str]) -> Insert:
     """INSERT … ON CONFLICT (unique) DO NOTHING, in the dialect of the session's database."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = INSERTS[session.get_bind().dialect.name]  # the two databases the app runs on
     return insert(model).on_conflict_do_nothing(index_elements=unique)
