@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 from flask import (
@@ -23,17 +22,14 @@ from flask import (
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 
 from learnapp.access import ADMIN, COORDINATOR, LEARNER, MENTOR, can_read_courses, roles_required
 from learnapp.content import get_library
 from learnapp.content.model import Course, Lesson
 from learnapp.db import get_session
-from learnapp.learn import certificates, practice, quiz, services
+from learnapp.learn import certificates, lesson_page, practice, quiz, services
 from learnapp.mentor import sessions
 from learnapp.models import HelpRequest
-from learnapp.page_shells import templates_reload
-from learnapp.pages import page_classes
 
 bp = Blueprint("learn", __name__)
 STAFF_LANDING = {
@@ -137,54 +133,16 @@ def course(course_id: str):  # type: ignore[no-untyped-def]
 
 
 def _render_lesson(course: Course, lesson: Lesson, status: int = 200, **extra):  # type: ignore[no-untyped-def]
-    library = get_library()
     session = get_session()
     same_as_last = flask_session.get(LAST_LESSON_KEY) == lesson.id
     row = services.record_visit(session, current_user, course.id, lesson.id, same_as_last)
     session.commit()
     if not same_as_last:
         flask_session[LAST_LESSON_KEY] = lesson.id
-    ids = course.lesson_ids
-    position = ids.index(lesson.id)
-    lang, fallback = _lang(), library.default_lang
-    previous = course.lesson(ids[position - 1], lang, fallback) if position > 0 else None
-    following = (
-        course.lesson(ids[position + 1], lang, fallback) if position + 1 < len(ids) else None
-    )
+    library = get_library()
     problems = library.problems_for(lesson.path) if library_shows_problems() else []
     done = row.completed_at is not None
-    context = dict(
-        course=course,
-        lesson=lesson,
-        body=library.render(lesson),
-        done=done,
-        previous=previous,
-        following=following,
-        position=position + 1,
-        total=len(ids),
-        lang=lang,
-        default_lang=fallback,
-        problems=problems,
-        answers=None,
-        results=[],
-    )
-    # What differs between two learners on the same lesson in the same language and state.
-    holes = {
-        "csrf_token": generate_csrf(),
-        "html_classes": page_classes(),
-        "submission_id": extra.pop("submission_id", None) or uuid.uuid4().hex,
-        "reading_rate": str((current_user.speech_rate or 100) / 100),
-    }
-
-    def draw(values):  # type: ignore[no-untyped-def]
-        variables = context | extra | values
-        variables["csrf_token"] = lambda: values["csrf_token"]  # templates call csrf_token()
-        return render_template("learn/lesson.html", **variables)
-
-    if extra.get("answers") or extra.get("results") or problems or "_flashes" in flask_session:
-        return draw(holes), status  # feedback and messages are this learner's own
-    key = (request.script_root, lesson.path, lesson.mtime_ns, lang, current_user.role, done)
-    return library.shells.fill(key, holes, draw, keep=not templates_reload()), status
+    return lesson_page.draw(library, course, lesson, _lang(), done, problems, **extra), status
 
 
 def library_shows_problems() -> bool:
