@@ -88,33 +88,41 @@ def test_a_connection_that_died_while_idle_is_replaced_before_use():
         engine.dispose()
 
 
-@needs_postgres
-def test_a_connection_in_steady_use_is_not_pinged(monkeypatch):
-    engine = make_engine(POSTGRES_URL, ping_after_idle_s=60)
-    pings = []
-    original = engine.dialect.do_ping
-    monkeypatch.setattr(engine.dialect, "do_ping", lambda conn: pings.append(1) or original(conn))
-    try:
-        first = _backend_pid(engine)
-        assert _backend_pid(engine) == first
-        assert pings == []
-    finally:
+@pytest.fixture
+def pinged(monkeypatch):  # type: ignore[no-untyped-def]
+    """make(ping_after_idle_s) gives an engine and the list its pings are counted in."""
+    engines = []
+
+    def make(after_s: float):  # type: ignore[no-untyped-def]
+        engine = make_engine(POSTGRES_URL, ping_after_idle_s=after_s)
+        engines.append(engine)
+        pings: list[int] = []
+        original = engine.dialect.do_ping
+        monkeypatch.setattr(
+            engine.dialect, "do_ping", lambda conn: pings.append(1) or original(conn)
+        )
+        return engine, pings
+
+    yield make
+    for engine in engines:
         engine.dispose()
 
 
 @needs_postgres
-def test_a_connection_idle_for_a_while_is_pinged(monkeypatch):
-    engine = make_engine(POSTGRES_URL, ping_after_idle_s=0.05)
-    pings = []
-    original = engine.dialect.do_ping
-    monkeypatch.setattr(engine.dialect, "do_ping", lambda conn: pings.append(1) or original(conn))
-    try:
-        _backend_pid(engine)
-        time.sleep(0.1)
-        _backend_pid(engine)
-        assert pings == [1]
-    finally:
-        engine.dispose()
+def test_a_connection_in_steady_use_is_not_pinged(pinged):
+    engine, pings = pinged(60)
+    first = _backend_pid(engine)
+    assert _backend_pid(engine) == first
+    assert pings == []
+
+
+@needs_postgres
+def test_a_connection_idle_for_a_while_is_pinged(pinged):
+    engine, pings = pinged(0.05)
+    _backend_pid(engine)
+    time.sleep(0.1)
+    _backend_pid(engine)
+    assert pings == [1]
 
 
 @pytest.mark.parametrize("method", ["GET", "HEAD"])

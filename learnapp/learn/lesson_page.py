@@ -41,7 +41,6 @@ def draw(  # type: ignore[no-untyped-def]
     context = {
         "course": course,
         "lesson": lesson,
-        "body": library.render(lesson),
         "done": done,
         "previous": course.lesson(ids[position - 1], lang, fallback) if position > 0 else None,
         "following": (
@@ -64,7 +63,8 @@ def draw(  # type: ignore[no-untyped-def]
     }
 
     def render(values):  # type: ignore[no-untyped-def]
-        variables = context | values
+        # The body (Markdown, kept by the library) is only needed when the page is drawn.
+        variables = context | values | {"body": library.render(lesson)}
         variables["csrf_token"] = lambda: values["csrf_token"]  # templates call csrf_token()
         return render_template(TEMPLATE, **variables)
 
