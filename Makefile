@@ -5,7 +5,18 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_ENV := FLASK_APP=wsgi.py FLASK_DEBUG=1 LEARNAPP_ENVIRONMENT=development LEARNAPP_DEMO_MODE=true
 
-.PHONY: run test test-all test-slow audit check-python translations lint bench clean
+.PHONY: run test test-all test-slow audit check-python translations lint bench clean mutants
+
+# `make test` measures branch coverage and holds the floors (pyproject.toml, .ci/coverage_floor.py);
+# `make test COVERAGE=0` runs the same tests without measuring (CI's PostgreSQL pass).
+COVERAGE ?= 1
+ifeq ($(COVERAGE),1)
+COVERAGE_ARGS := --cov --cov-report=term
+COVERAGE_FLOOR := $(BIN)/python .ci/coverage_floor.py
+else
+COVERAGE_ARGS :=
+COVERAGE_FLOOR := @true
+endif
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "DigiTandem needs Python 3.11 or newer (found %s)." % sys.version.split()[0])'
@@ -29,7 +40,8 @@ run: $(STAMP) translations
 
 ## test: install the test dependencies and run the whole test suite
 test: $(STAMP) translations
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q $(COVERAGE_ARGS) $(PYTEST_ARGS)
+	$(COVERAGE_FLOOR)
 
 ## test-slow: load and faults under gunicorn, several workers, restarts (about 3 minutes)
 test-slow: $(STAMP) translations
@@ -38,6 +50,12 @@ test-slow: $(STAMP) translations
 ## audit: look up the installed dependencies in the vulnerability database (pip-audit)
 audit: $(STAMP)
 	$(PYTHON) .ci/audit.py $(BIN)/python
+
+## mutants: mutation testing of the rule modules with mutmut ([tool.mutmut] in pyproject.toml);
+## survivors that are equivalent are listed in tests/MUTANTS.md (about an hour on 2 cores)
+mutants: $(STAMP) translations
+	$(BIN)/pip install --quiet -e '.[test,mutation]'
+	$(BIN)/python .ci/mutants.py $(MUTANTS_ARGS)
 
 ## screenshots: run the browser tests' screenshots and copy them to docs/screenshots/
 .PHONY: screenshots

@@ -32,13 +32,22 @@ def roles_required(*roles: str) -> Callable[[F], F]:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if current_user.role not in roles:
-                abort(403)
+            require_role(roles)
             return view(*args, **kwargs)
 
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def require_role(roles: tuple[str, ...]) -> None:
+    """403 unless the signed-in person has one of `roles`.
+
+    A function of its own, run at each request: what `roles_required` itself does runs once,
+    when the views are defined.
+    """
+    if current_user.role not in roles:
+        abort(403)
 
 
 def signed_in() -> User:
@@ -79,7 +88,7 @@ def paired_learner_ids(session: Session, mentor: User) -> set[int]:
 
 def can_see_learner(session: Session, viewer: User, learner: User) -> bool:
     """Learners see themselves; mentors their paired learners; coordinators their centres."""
-    if learner.role != LEARNER:
+    if learner.role != LEARNER or learner.deleted_at is not None:
         return False
     if viewer.role == ADMIN or viewer.id == learner.id:
         return True
@@ -92,7 +101,12 @@ def can_see_learner(session: Session, viewer: User, learner: User) -> bool:
 
 
 def can_manage_account(session: Session, viewer: User, account: User) -> bool:
-    """Coordinators manage learners and mentors of their centres; admins manage everyone."""
+    """Coordinators manage learners and mentors of their centres; admins manage everyone.
+
+    Nobody manages a deleted account: it stays only as an anonymous row for the reports.
+    """
+    if account.deleted_at is not None:
+        return False
     if viewer.role == ADMIN:
         return True
     if viewer.role != COORDINATOR or account.role not in (LEARNER, MENTOR):

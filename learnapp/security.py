@@ -60,14 +60,18 @@ def add_security_headers(response: Response) -> Response:
 def refuse_nul_characters() -> None:
     """A NUL character has no business in an address or a form; refuse it at the door.
 
-    File paths and PostgreSQL both reject it with an exception, which would be a 500.
+    File paths and PostgreSQL both reject it with an exception, which would be a 500. Forms
+    are checked in any encoding (url-encoded and multipart: request.form holds both), field
+    names too, and the names of uploaded files.
     """
     if "\x00" in request.path:
         abort(404)  # no page has such an address
     values = [*request.args.keys(), *request.args.values()]
-    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
-        values.extend(value for _key, value in request.form.items(multi=True))
+    if request.method not in ("GET", "HEAD"):  # a form has a body only here; reading it parses
         values.extend(request.form.keys())
+        values.extend(value for _key, value in request.form.items(multi=True))
+        values.extend(request.files.keys())
+        values.extend(file.filename or "" for _key, file in request.files.items(multi=True))
     if any("\x00" in value for value in values):
         abort(400)
 

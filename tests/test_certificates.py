@@ -79,7 +79,7 @@ def test_certificate_costs_few_queries(client, auth, learner, app):
     client.get("/courses/sample/certificate")
     with count_queries(app) as statements:
         assert client.get("/courses/sample/certificate").status_code == 200
-    assert len(statements) <= 4, statements
+    assert 1 <= len(statements) <= 4, statements  # 0: nothing was counted
 
 
 def save(auth, **fields):  # type: ignore[no-untyped-def]
@@ -110,7 +110,7 @@ def test_speech_rate_outside_the_choices_is_refused(client, auth, learner, app, 
     auth.login("erika")
     response = save(auth, speech_rate=value)
     assert response.status_code == 400
-    assert 'class="field-error"' in response.get_data(as_text=True)
+    assert '<p class="field-error" id="speech_rate-error">' in response.get_data(as_text=True)
     assert rate_of(app, "erika") == 100
 
 

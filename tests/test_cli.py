@@ -66,14 +66,19 @@ def test_courses_check_reports_path_line_and_fails_on_errors_broken(runner):
     assert "lesson 'one' has no 'en' translation" in out
 
 
-def test_courses_new_lesson_creates_a_valid_file(runner, content_dir):
+def test_courses_new_lesson_creates_a_valid_file(app, runner, content_dir):
     result = runner.invoke(args=["courses", "new", "demo", "Sichere Passwörter"])
     assert result.exit_code == 0, result.output
     [created] = (content_dir / "demo" / "de").glob("*.md")
     assert created.name.startswith("01-sichere-passwoerter")
     assert re.search(r"^id: demo-sichere-passwoerter-[0-9a-f]{4}$", created.read_text(), re.M)
+    # a real `flask courses check` is a new process: it reads the folder anew, and so must this
+    app.config["CONTENT_AUTO_RELOAD"] = True
     check = runner.invoke(args=["courses", "check"])
-    assert ": error:" not in check.output.replace("has no 'en' translation", "")
+    assert "1 courses, 1 lessons:" in check.output, check.output  # the new file was checked
+    errors = [line for line in check.output.splitlines() if ": error:" in line]
+    # the only error: the English version is still to be written
+    assert len(errors) == 1 and errors[0].endswith("has no 'en' translation"), errors
 
 
 def test_courses_new_for_an_unknown_course(runner):
@@ -101,4 +106,4 @@ def test_users_create(app, runner, centre):
         user = get_session().scalars(select(User).where(User.username == "paul")).one()
         assert user.role == "mentor" and user.check_password("long-enough-pw")
     dup = runner.invoke(args=["users", "create", "paul"], input="long-enough-pw\nlong-enough-pw\n")
-    assert dup.exit_code != 0
+    assert dup.exit_code != 0 and "User 'paul' exists already." in dup.output

@@ -80,7 +80,7 @@ def test_done_state_and_messages_show_after_the_page_was_kept(client, auth, lear
 def test_language_and_role_each_have_their_own_page(app, client, auth, learner, make_user):
     auth.login("erika")
     german = client.get(LESSON).get_data(as_text=True)
-    assert 'lang="de"' in german and "Ich brauche Hilfe" in german
+    assert '<html lang="de"' in german and "Ich brauche Hilfe" in german
     set_preferences(app, "erika", locale="en")
     english = client.get(LESSON).get_data(as_text=True)
     assert '<html lang="en"' in english and "I need help" in english

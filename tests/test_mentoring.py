@@ -76,6 +76,8 @@ def test_help_request_of_an_unpaired_learner_cannot_be_handled_by_another_mentor
         help_id = db.scalars(select(HelpRequest.id)).one()
     auth.login("mentora")
     assert auth.post(f"/mentor/help/{help_id}/handled", token_from="/mentor").status_code == 404
+    with app.app_context():
+        assert get_session().get(HelpRequest, help_id).handled_at is None  # still open
 
 
 def test_too_long_help_message_is_refused_kindly(client, auth, world, app):
@@ -147,13 +149,19 @@ def test_overlapping_sessions_are_refused_with_a_reason(client, auth, world, app
     assert plan(auth, world.learner_a, when, 60).status_code == 302
     clash = plan(auth, world.learner_a2, when + timedelta(minutes=30), 60)
     assert clash.status_code == 400
-    assert "Erika Lernend" in clash.get_data(as_text=True)
+    # the reason names the other session (her name alone is also in the learner list)
+    assert (
+        "Sie haben zu dieser Zeit schon ein Tandem-Treffen mit Erika Lernend "
+        f"({when:%d.%m.%Y %H:%M})"
+    ) in clash.get_data(as_text=True)
     assert plan(auth, world.learner_a2, when + timedelta(minutes=60), 60).status_code == 302
 
 
 def test_sessions_long_ago_are_refused_but_recent_past_is_accepted(client, auth, world):
     auth.login("mentora")
-    assert plan(auth, world.learner_a, local_now() - timedelta(days=400)).status_code == 400
+    too_old = plan(auth, world.learner_a, local_now() - timedelta(days=400))
+    assert too_old.status_code == 400
+    assert "Dieses Datum liegt mehr als ein Jahr zurück." in too_old.get_data(as_text=True)
     assert plan(auth, world.learner_a, local_now() - timedelta(days=2)).status_code == 302
 
 
@@ -195,7 +203,9 @@ def test_mentor_resets_a_password_the_learner_must_change(client, auth, world, a
     ).get_data(as_text=True)
     password = page.split('class="password-display">')[1].split("<")[0]
     assert len(password) >= 8
-    assert learner_client.get("/courses").status_code == 302  # the old session has ended
+    ended = learner_client.get("/courses")  # the old session has ended: to the sign-in page,
+    assert ended.status_code == 302  # not to /password, where a live session would be sent
+    assert ended.headers["Location"].startswith("/login?")
     with app.app_context():
         user = get_session().get(User, world.learner_a)
         assert user.must_change_password and user.check_password(password)

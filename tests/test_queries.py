@@ -59,7 +59,7 @@ def test_query_count_is_the_same_for_1_and_100_completed_lessons(
     auth.login("many")
     many = queries_for(app, client, path)
     assert few == many
-    assert many <= 4, f"{path} ran {many} queries"
+    assert 1 <= many <= 4, f"{path} ran {many} queries"  # 0: nothing was counted
 
 
 def test_home_page_with_tandem_sessions_runs_as_many_queries_as_without(
@@ -98,4 +98,5 @@ def test_home_page_with_tandem_sessions_runs_as_many_queries_as_without(
     page = client.get("/").get_data(as_text=True)
     assert "Jonas Mentor" in page and "Testzentrum" in page and "video call" in page
     paired = queries_for(app, client, "/")
+    assert alone >= 1, "nothing was counted"
     assert paired == alone, f"{paired} queries with tandem sessions, {alone} without"

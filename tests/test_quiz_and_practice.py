@@ -72,14 +72,19 @@ def test_unanswered_question_gets_a_message_and_nothing_is_stored(client, auth, 
 
 def test_tampered_answers_are_refused(client, auth, learner, app):
     auth.login("erika")
-    for answers in (
-        {"q-q1": "7", "q-q2": "true"},
-        {"q-q1": ["0", "1"], "q-q2": "true"},
-        {"q-q1": "0", "q-q2": "maybe"},
+    for answers, tampered in (
+        ({"q-q1": "7", "q-q2": "true"}, "q1"),
+        ({"q-q1": ["0", "1"], "q-q2": "true"}, "q1"),
+        ({"q-q1": "0", "q-q2": "maybe"}, "q2"),
     ):
         response = check(client, auth, "sample-first", answers)
         assert response.status_code == 400
-        assert "field-error" in response.get_data(as_text=True)
+        page = response.get_data(as_text=True)
+        assert (
+            f'<p class="field-error" id="error-{tampered}">'
+            "Diese Antwort gehört nicht zur Auswahl. Bitte wählen Sie noch einmal.</p>"
+        ) in page, answers
+        assert page.count('class="field-error"') == 1, answers  # the other answer was fine
     assert count(app, QuizAttempt) == 0
 
 
@@ -108,7 +113,10 @@ def test_quiz_required_blocks_done_until_passed(client, auth, learner, app):
     blocked = auth.post("/courses/sample/sample-second/done")
     assert blocked.status_code == 302
     page = client.get("/courses/sample/sample-second").get_data(as_text=True)
-    assert 'class="field-error" role="alert"' in page
+    assert (
+        '<p class="field-error" role="alert">'
+        "Bitte beantworten Sie zuerst die Wissensfragen richtig."
+    ) in page
     assert count(app, Progress) == 1 and not _done(app, "sample-second")
     check(client, auth, "sample-second", {"q-q1": ["0", "2"]})
     auth.post("/courses/sample/sample-second/done")

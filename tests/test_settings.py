@@ -38,7 +38,9 @@ def test_values_outside_the_allowed_set_are_refused(client, auth, learner, app, 
     auth.login("erika")
     response = save(auth, **fields)
     assert response.status_code == 400
-    assert 'class="field-error"' in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    for name in fields:  # the refused field says so itself
+        assert f'<p class="field-error" id="{name}-error">' in page, name
     with app.app_context():
         user = get_session().scalars(select(User).where(User.username == "erika")).one()
         assert (user.text_size, user.contrast, user.locale) == (100, "normal", None)
@@ -46,10 +48,12 @@ def test_values_outside_the_allowed_set_are_refused(client, auth, learner, app, 
 
 def test_language_switch_changes_the_interface(client, auth, learner):
     auth.login("erika")
+    save(auth, language="en")  # away from the default (German) first, then back
+    english = client.get("/").get_data(as_text=True)
+    assert "Sign out" in english and "Abmelden" not in english
     save(auth, language="de")
-    assert "Abmelden" in client.get("/").get_data(as_text=True)
-    save(auth, language="en")
-    assert "Sign out" in client.get("/").get_data(as_text=True)
+    german = client.get("/").get_data(as_text=True)
+    assert "Abmelden" in german and "Sign out" not in german
 
 
 def test_language_before_sign_in_follows_lang_then_the_browser(client):
@@ -67,4 +71,4 @@ def test_error_pages_speak_the_learners_language(client, auth, learner):
     save(auth, language="en")
     assert "Page not found" in client.get("/courses/none").get_data(as_text=True)
     save(auth, language="de")
-    assert "Seite" in client.get("/courses/none").get_data(as_text=True)
+    assert "<h1>Seite nicht gefunden</h1>" in client.get("/courses/none").get_data(as_text=True)

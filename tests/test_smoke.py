@@ -11,3 +11,4 @@ def test_learner_reads(client, auth, learner):
     assert r.status_code == 200, r.data
     r = client.get("/courses/sample/sample-first")
     assert r.status_code == 200, r.data
+    assert "<h1>Die erste Lektion</h1>" in r.get_data(as_text=True)

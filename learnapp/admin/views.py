@@ -13,14 +13,15 @@ from learnapp.access import ADMIN, COORDINATOR, roles_required, signed_in
 from learnapp.admin.forms import AssignForm, CentreForm, CoordinatorForm
 from learnapp.db import get_session
 from learnapp.models import AuditEntry, Centre, CoordinatorCentre, User
+from learnapp.whole_numbers import whole_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 100
 
 
 def _page() -> int:
-    raw = request.args.get("page", "1")
-    return max(1, min(int(raw), 10_000)) if raw.isdigit() else 1
+    page = whole_number(request.args.get("page"))
+    return max(1, min(page, 10_000)) if page is not None else 1
 
 
 @bp.route("", methods=["GET", "POST"])

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from learnapp.models import User, people
+from learnapp.whole_numbers import whole_number
 
 
 @functools.cache
@@ -57,10 +58,11 @@ _USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
 def load_user(session: Session, cookie_id: str) -> User | None:
     """The user of a session cookie, if the cookie's session version is still current."""
     user_id, _, version = cookie_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    user_number, version_number = whole_number(user_id), whole_number(version)
+    if user_number is None or version_number is None:
         return None
-    user = session.scalars(_USER_BY_ID, {"user_id": int(user_id)}).first()
-    if user is None or not user.active or user.session_version != int(version):
+    user = session.scalars(_USER_BY_ID, {"user_id": user_number}).first()
+    if user is None or not user.active or user.session_version != version_number:
         return None
     return user
 
@@ -95,7 +97,7 @@ def totp_step(
 
     A step at or before `after` was used already: a code is accepted only once.
     """
-    code = "".join(ch for ch in code if ch.isdigit())
+    code = "".join(ch for ch in code if ch in "0123456789")
     if len(code) != 6:
         return None
     totp = pyotp.TOTP(secret)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 
-# Cells starting with these are run as formulas by spreadsheet programs.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+# Cells starting with these are run as formulas by spreadsheet programs (OWASP ASVS 5.0
+# 1.2.10 lists = + - @ tab and NUL; CR, LF, | for DDE and % as defusedcsv does).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%", "\x00")
+# A sign, ASCII digits with a decimal point or comma, an exponent: the numbers left unescaped.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def safe_cell(value: object) -> str:
@@ -18,11 +22,11 @@ def safe_cell(value: object) -> str:
 
 
 def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    """A plain decimal number (-5, +3.2, -1e3, -1,5): a spreadsheet reads it as a number.
+
+    Not float(): it also takes "-inf", "-1_0", digits of other scripts and surrounding spaces.
+    """
+    return PLAIN_NUMBER.fullmatch(text) is not None
 
 
 def to_csv(rows: Iterable[Iterable[object]]) -> str:

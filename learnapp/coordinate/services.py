@@ -8,11 +8,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from learnapp import accounts, audit
 from learnapp.access import LEARNER, MENTOR, coordinated_centre_ids
+from learnapp.auth import throttle
 from learnapp.content.library import Library
 from learnapp.mentor.services import learner_detail
 from learnapp.models import (
@@ -125,8 +127,27 @@ def create_account(
 
 
 def export_learner(session: Session, learner: User, library: Library) -> dict[str, Any]:
-    """Everything stored about a learner, as plain data for a JSON download."""
+    """Everything stored about a learner, as plain data for a JSON download.
+
+    People and centres named in her data (mentors, who answered her calls for help, where
+    she met) appear by name. They are loaded in bulk: the number of queries does not grow
+    with her data.
+    """
     detail = learner_detail(session, learner, library)
+    pairings = list(
+        session.execute(
+            select(Pairing.started_at, Pairing.ended_at, User.display_name)
+            .join(User, User.id == Pairing.mentor_id)
+            .where(Pairing.learner_id == learner.id)
+            .order_by(Pairing.started_at.desc(), Pairing.id.desc())
+        )
+    )
+    people = _names(
+        session,
+        User,
+        {t.mentor_id for t in detail.sessions} | {h.handled_by_id for h in detail.help_requests},
+    )
+    centres = _names(session, Centre, {t.centre_id for t in detail.sessions})
 
     def when(value: datetime | None) -> str | None:
         return value.isoformat(timespec="seconds") if value else None
@@ -143,14 +164,24 @@ def export_learner(session: Session, learner: User, library: Library) -> dict[st
                 "language": learner.locale,
                 "text_size": learner.text_size,
                 "contrast": learner.contrast,
+                "speech_rate": learner.speech_rate,
             },
         },
+        "mentors": [
+            {
+                "mentor": name,
+                "started_at": when(started_at),
+                "ended_at": when(ended_at),
+            }
+            for started_at, ended_at, name in pairings
+        ],
         "progress": [
             {
                 "course": row.course_id,
                 "lesson": row.lesson_id,
                 "started_at": when(row.started_at),
                 "completed_at": when(row.completed_at),
+                "last_active_at": when(row.updated_at),
             }
             for row in detail.progress.values()
         ],
@@ -169,8 +200,18 @@ def export_learner(session: Session, learner: User, library: Library) -> dict[st
             {
                 "lesson": run.lesson_id,
                 "started_at": when(run.started_at),
+                "ended_at": when(run.ended_at),
                 "outcome": run.outcome,
                 "path": [c.step_id for c in detail.run_paths.get(run.id, [])] + [run.current_step],
+                "choices": [
+                    {
+                        "step": c.step_id,
+                        "choice_index": c.choice_index,
+                        "next_step": c.next_step,
+                        "at": when(c.created_at),
+                    }
+                    for c in detail.run_paths.get(run.id, [])
+                ],
             }
             for run in detail.runs
         ],
@@ -180,13 +221,17 @@ def export_learner(session: Session, learner: User, library: Library) -> dict[st
                 "message": h.message,
                 "at": when(h.created_at),
                 "handled_at": when(h.handled_at),
+                "handled_by": people.get(h.handled_by_id),
             }
             for h in detail.help_requests
         ],
         "tandem_sessions": [
             {
                 "starts_at": when(t.starts_at),
+                "mentor": people.get(t.mentor_id),
+                "planned_minutes": t.planned_minutes,
                 "place": t.place,
+                "centre": centres.get(t.centre_id),
                 "took_place": t.took_place,
                 "length_minutes": t.length_minutes,
                 "agenda": t.agenda_ids,
@@ -199,14 +244,44 @@ def export_learner(session: Session, learner: User, library: Library) -> dict[st
     }
 
 
+def _names(
+    session: Session, model: type[User] | type[Centre], ids: set[int | None]
+) -> dict[int | None, str]:
+    """The names of these people (display name) or centres, in one query."""
+    wanted = sorted(i for i in ids if i is not None)
+    if not wanted:
+        return {}
+    name = User.display_name if model is User else Centre.name
+    rows = session.execute(select(model.id, name).where(model.id.in_(wanted)))
+    return {row_id: row_name for row_id, row_name in rows}
+
+
+# Her choices of how pages look and sound; deleting returns them to the column defaults.
+PREFERENCES = ("text_size", "contrast", "speech_rate")
+
+
+def _column_default(model: type, name: str) -> Any:
+    """The plain value a column gets when a row is made without it (User.text_size: 100)."""
+    default = sa_inspect(model).columns[name].default
+    if default is None or not default.is_scalar:
+        raise RuntimeError(f"{model.__name__}.{name} has no plain default to reset to")
+    return default.arg
+
+
 def delete_learner(session: Session, actor: User, learner: User) -> None:
     """Erase a learner's personal data; anonymous counts (lessons done, sessions held) remain."""
+    # The sign-in throttle counts failures under her username (in the database too, with
+    # database://): forget them while the name is still known. First, before this session
+    # writes anything, so a store in the same SQLite file is not kept waiting for its lock.
+    throttle.unlock(learner.username)
     learner.display_name = "—"
     learner.username = f"deleted-{learner.id}-{secrets.token_hex(4)}"
     learner.set_password(secrets.token_urlsafe(24))
     learner.active = False
     learner.session_version += 1
     learner.locale = None
+    for name in PREFERENCES:
+        setattr(learner, name, _column_default(User, name))
     learner.last_active_at = None
     learner.deleted_at = utcnow()
     session.execute(delete(QuizAttempt).where(QuizAttempt.user_id == learner.id))

@@ -39,6 +39,7 @@ from learnapp.coordinate.csv_export import to_csv
 from learnapp.coordinate.forms import AccountForm, PairingForm
 from learnapp.db import get_session
 from learnapp.models import Centre, Pairing, User
+from learnapp.whole_numbers import whole_number
 
 bp = Blueprint("coordinate", __name__, url_prefix="/coordinate")
 STAFF = (COORDINATOR, ADMIN)
@@ -49,8 +50,8 @@ def _centre_ids() -> list[int]:
 
 
 def _days(name: str, default: int) -> int:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 365 else default
+    days = whole_number(request.args.get(name))
+    return days if days is not None and 1 <= days <= 365 else default
 
 
 @bp.get("")
@@ -274,9 +275,9 @@ def delete(user_id: int):  # type: ignore[no-untyped-def]
 
 def _report(centres: list[Centre]) -> reports.MonthReport:
     """The month and centre asked for in the query string, within the coordinator's centres."""
-    wanted = request.args.get("centre", "")
-    if wanted.isdigit():
-        centres = [c for c in centres if c.id == int(wanted)] or centres
+    wanted = whole_number(request.args.get("centre"))
+    if wanted is not None:
+        centres = [c for c in centres if c.id == wanted] or centres
     month = reports.Month.parse(request.args.get("month"), local_now().date())
     return reports.month_report(get_session(), centres, month)
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from learnapp.content.model import Lesson, Step
 from learnapp.models import ScenarioChoice, ScenarioRun, User
 from learnapp.models.base import utcnow
+from learnapp.whole_numbers import whole_number
 
 
 class PracticeError(Exception):
@@ -56,9 +57,9 @@ def choose(
         raise PracticeError("ended")
     if step_id != run.current_step:
         raise PracticeError("stale")
-    if not choice_raw.isdigit() or not 0 <= int(choice_raw) < len(step.choices):
+    index = whole_number(choice_raw)
+    if index is None or not 0 <= index < len(step.choices):
         raise PracticeError("unknown-choice")
-    index = int(choice_raw)
     target_id = step.choices[index].next
     session.add(
         ScenarioChoice(run_id=run.id, step_id=step.id, choice_index=index, next_step=target_id)

@@ -29,6 +29,7 @@ from learnapp.mentor import services, sessions
 from learnapp.mentor.forms import PlanSessionForm, RecordSessionForm
 from learnapp.models import HelpRequest, TandemSession, User
 from learnapp.models.base import utcnow
+from learnapp.whole_numbers import whole_number
 
 bp = Blueprint("mentor", __name__, url_prefix="/mentor")
 STAFF = (MENTOR, COORDINATOR, ADMIN)
@@ -128,8 +129,9 @@ def plan_session():  # type: ignore[no-untyped-def]
     """Plan a tandem session with a paired learner."""
     db = get_session()
     form = _plan_form(db)
-    if request.method == "GET" and request.args.get("learner", "").isdigit():
-        form.learner.data = int(request.args["learner"])
+    wanted = whole_number(request.args.get("learner"))
+    if request.method == "GET" and wanted is not None:
+        form.learner.data = wanted
     if form.validate_on_submit():
         starts_at = datetime.combine(form.date.data, form.time.data)
         problem = sessions.planning_problem(db, signed_in(), starts_at, form.planned_minutes.data)

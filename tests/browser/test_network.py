@@ -36,6 +36,9 @@ def test_lesson_page_weight_stays_in_budget(browsing, screenshot_dir, name):
         response = request.response()
         wire = sizes["responseBodySize"] + sizes["responseHeadersSize"]
         files.append((request.url.removeprefix(visit.base_url), wire, len(response.body())))
+    # the page itself and its stylesheet were counted (an empty list weighs nothing)
+    assert path in [url for url, _wire, _body in files], files
+    assert any(url.endswith(".css") for url, _wire, _body in files), files
     total = sum(wire for _url, wire, _body in files)
     unpacked = sum(body for _url, _wire, body in files)
     lines = [f"{wire:>7} wire {body:>7} unpacked  {url}" for url, wire, body in files]
@@ -50,17 +53,19 @@ def test_lesson_page_weight_stays_in_budget(browsing, screenshot_dir, name):
 
 def test_templates_and_static_files_name_no_other_host():
     """No web font, script, style or image from elsewhere can sneak in through a file."""
-    found = []
+    found, read = [], []
     for folder, patterns in (
         (TEMPLATES_DIR, ("**/*.html",)),
         (STATIC_DIR, ("**/*.css", "**/*.js", "**/*.svg")),
     ):
         for pattern in patterns:
             for path in folder.glob(pattern):
+                read.append(path.suffix)
                 text = path.read_text(encoding="utf-8")
                 # SVG namespaces are names, not requests.
                 text = text.replace("http://www.w3.org/2000/svg", "").replace(
                     "http://www.w3.org/1999/xlink", ""
                 )
                 found += [f"{path.name}: {m.group(0)}" for m in OTHER_HOST.finditer(text)]
+    assert {".html", ".css", ".js", ".svg"} <= set(read), "a kind of file was not read at all"
     assert not found, found

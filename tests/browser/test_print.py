@@ -27,11 +27,14 @@ def pdf_pages(pdf: bytes) -> int:
 def printed(page) -> dict[str, bool]:  # type: ignore[no-untyped-def]
     """Which screen-only parts are still visible with print styles on."""
     page.emulate_media(media="print")
-    return {
+    parts = {
         selector: page.locator(selector).first.is_visible()
         for selector in SCREEN_ONLY
         if page.locator(selector).count()
     }
+    # every page has at least the header and the footer: none found means nothing was checked
+    assert {".site-header", ".site-footer"} <= set(parts), parts
+    return parts
 
 
 def test_certificate_prints_on_one_a4_page(browsing, live_server):
@@ -105,7 +108,9 @@ def test_certificate_waits_until_every_lesson_is_done(browsing):
     response = page.goto("/courses/government/certificate")
     assert response.status == 200
     assert page.locator("article.certificate").count() == 0
-    assert page.is_visible("progress") or page.is_visible(".progress-text")
+    assert page.is_visible(".progress-text") and page.locator("progress").count() == 1
+    done, total = (int(n) for n in re.findall(r"\d+", page.inner_text(".progress-text")))
+    assert done < total, (done, total)  # "3 von 9 Lektionen erledigt": not yet all
     assert page.goto("/courses/no-such-course/certificate").status == 404
 
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 
 from learnapp import config
 from learnapp.security import CONTENT_SECURITY_POLICY
@@ -41,10 +41,18 @@ def test_behind_a_trusted_proxy_https_and_client_address_come_from_its_headers(a
     from learnapp import create_app
 
     proxied = create_app(dict(app.config, TRUSTED_PROXIES=1))
-    response = proxied.test_client().get(
-        "/login", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
-    )
+
+    @proxied.get("/seen-from")
+    def seen_from():  # type: ignore[no-untyped-def]
+        return f"{request.scheme} {request.remote_addr}"
+
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    client = proxied.test_client()
+    response = client.get("/login", headers=forwarded)
     assert "Strict-Transport-Security" in response.headers
+    assert client.get("/seen-from", headers=forwarded).get_data(as_text=True) == (
+        "https 203.0.113.9"
+    )
     proxied.extensions["learnapp_db"].engine.dispose()
 
 

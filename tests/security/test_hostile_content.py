@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from learnapp.access import ADMIN, COORDINATOR, LEARNER, MENTOR
 from learnapp.db import get_session
-from learnapp.models import User
-from tests.helpers import PASSWORD
+from learnapp.models import CoordinatorCentre, Pairing, User
+from tests.helpers import PASSWORD, csrf_from
 from tests.security.hostile import VECTORS, active_content, assert_no_active_content
 
 # YAML cannot carry a NUL character; the Markdown body still gets every vector as it is.
@@ -167,6 +169,11 @@ def _check(client, path: str, status: int = 200) -> str:  # type: ignore[no-unty
     return html
 
 
+def _markers(text: str) -> set[str]:
+    """The vectors (by their xss-N marker) whose text is in a page."""
+    return set(re.findall(r"xss-\d+", text))
+
+
 def test_every_hostile_lesson_parses_and_none_is_lost(app):
     from learnapp.content import get_library
 
@@ -180,7 +187,9 @@ def test_hostile_lessons_quizzes_and_scenarios_render_inert(client, auth, learne
     auth.login("erika")
     for path in ("/", "/courses", "/courses/hostile"):
         _check(client, path)
-    _check(client, "/courses/hostile/hostile-body")
+    lesson = _check(client, "/courses/hostile/hostile-body")
+    # inert because shown as text, not because dropped: every vector's marker is on the page
+    assert _markers(lesson) == _markers(" ".join(VECTORS))
 
     # quiz: answers with errors shown (nothing chosen), then graded with feedback
     token = auth.token("/courses/hostile/hostile-body")
@@ -189,7 +198,9 @@ def test_hostile_lessons_quizzes_and_scenarios_render_inert(client, auth, learne
         data={"csrf_token": token, "submission": "a" * 32},
     )
     assert page.status_code == 200
-    assert_no_active_content(page.get_data(as_text=True), "quiz errors")
+    errors = page.get_data(as_text=True)
+    assert_no_active_content(errors, "quiz errors")
+    assert errors.count('class="field-error"') == len(YAML_VECTORS) + 1  # one per question
     answers = {f"q-q{n}": "0" for n in range(1, len(YAML_VECTORS) + 1)} | {"q-tf": "true"}
     graded = client.post(
         "/courses/hostile/hostile-body/check",
@@ -207,10 +218,14 @@ def test_each_hostile_scenario_walks_through_inert(client, auth, learner, number
     started = auth.post(lesson + "/practice", token_from=lesson)
     run = started.headers["Location"]
     for step in SCREEN_KINDS:
-        _check(client, run)
-        token = auth.token(run)
-        assert client.post(run, data={"csrf_token": token, "step": step, "choice": "0"}).status_code
-    _check(client, run)  # the ending, with the last choice's feedback
+        html = _check(client, run)
+        assert f'name="step" value="{step}"' in html, f"the run is not at step {step}"
+        answer = client.post(run, data={"csrf_token": csrf_from(html), "step": step, "choice": "0"})
+        # a refused choice also redirects to the run (with a notice): the next round's
+        # step check and the ending below tell the two apart
+        assert answer.status_code == 302 and answer.headers["Location"] == run, step
+    ending = _check(client, run)  # the ending, with the last choice's feedback
+    assert 'class="card ending ending-safe"' in ending, "the walk did not reach the safe ending"
 
 
 def test_inert_check_finds_raw_vectors():
@@ -223,7 +238,7 @@ def test_inert_check_finds_raw_vectors():
 
 @pytest.fixture
 def hostile_people(app, centre):  # type: ignore[no-untyped-def]
-    """A learner for every vector, named with it (one password hash shared, for speed)."""
+    """A learner for every vector, named with it (one password hash shared, for speed); ids."""
     password_hash = generate_password_hash(PASSWORD)
     with app.app_context():
         session = get_session()
@@ -238,25 +253,38 @@ def hostile_people(app, centre):  # type: ignore[no-untyped-def]
                 )
             )
         session.commit()
-    return len(YAML_VECTORS)
+        ids = list(session.scalars(select(User.id).where(User.username.like("h%"))))
+    return ids
 
 
 @pytest.mark.parametrize("role", [LEARNER, MENTOR, COORDINATOR, ADMIN])
 def test_hostile_display_names_are_inert_on_every_simple_page(
-    app, client, auth, make_user, hostile_people, role
+    app, client, auth, make_user, centre, hostile_people, role
 ):
     """Every page without URL parameters, seen by each role, with hostile names around."""
-    make_user(role=role, username="viewer", display_name=YAML_VECTORS[0][:120])
+    viewer = make_user(role=role, username="viewer", display_name=YAML_VECTORS[0][:120])
+    with app.app_context():  # the hostile learners are the mentor's, in the coordinator's centre
+        session = get_session()
+        if role == MENTOR:
+            session.add_all(Pairing(mentor_id=viewer.id, learner_id=id_) for id_ in hostile_people)
+        if role == COORDINATOR:
+            session.add(CoordinatorCentre(coordinator_id=viewer.id, centre_id=centre.id))
+        session.commit()
     auth.login("viewer")
     paths = sorted(
         rule.rule
         for rule in app.url_map.iter_rules()
         if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static"
     )
-    checked = 0
+    checked, shown = 0, set()
     for path in paths:
         response = client.get(path)
         if response.status_code == 200 and response.mimetype == "text/html":
-            assert_no_active_content(response.get_data(as_text=True), f"{role} {path}")
+            html = response.get_data(as_text=True)
+            assert_no_active_content(html, f"{role} {path}")
+            shown |= _markers(html)
             checked += 1
     assert checked >= 3
+    if role != LEARNER:  # staff see the learners' names somewhere: the names were tested
+        names = _markers(" ".join(vector[:120] for vector in YAML_VECTORS))
+        assert names <= shown, sorted(names - shown)

@@ -72,7 +72,9 @@ def test_every_way_of_ending_sessions_ends_a_copied_cookie(app, client, auth, le
         _change(app, "erika", lambda u: services.change_password(u, NEW_PASSWORD, True))
     else:
         _change(app, "erika", lambda u: (setattr(u, "active", False), services.end_all_sessions(u)))
-    assert other.get("/").status_code == 302
+    # to the sign-in page: not a redirect a live session also gets (e.g. to /password)
+    answer = other.get("/")
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/login?"), how
 
 
 def test_must_change_password_leads_to_the_password_page_from_everywhere(
@@ -147,6 +149,7 @@ def test_password_equal_to_username_is_refused(client, auth, make_user):
             "new_password_again": "GartenZaun",
         },
     )
+    assert response.status_code == 400
     assert "must not be the same as the username" in response.get_data(as_text=True)
 
 
@@ -210,7 +213,7 @@ def test_an_idle_form_post_returns_to_its_page_after_sign_in(
         ("data:text/html,x", "/"),
         ("http:/evil.example", "/"),
         (" /courses", "/"),
-        ("/courses/\u2028", "/courses/\u2028"),
+        ("/courses/\u2028", "/courses/%E2%80%A8"),  # stays a path, percent-encoded
     ],
 )
 def test_next_only_goes_to_our_own_paths(client, learner, target, expected):
@@ -222,7 +225,7 @@ def test_next_only_goes_to_our_own_paths(client, learner, target, expected):
     )
     location = response.headers["Location"]
     assert location.startswith("/") and not location.startswith("//")
-    assert location == expected or location.startswith(expected.split("\u2028")[0])
+    assert location == expected
 
 
 def test_safe_next_refuses_control_characters():

@@ -53,7 +53,8 @@ def test_coordinator_turns_it_on_and_then_needs_a_code(app, client, auth, make_u
 
     response = _password_step(client, "petra")
     assert response.headers["Location"] == "/login/code"
-    assert client.get("/courses").status_code == 302  # not signed in yet
+    waiting = client.get("/courses")  # not signed in yet
+    assert waiting.status_code == 302 and waiting.headers["Location"].startswith("/login?")
     page = client.get("/login/code?lang=en").get_data(as_text=True)
     assert 'autocomplete="one-time-code"' in page and 'inputmode="numeric"' in page
     assert _code_step(client, "000000").status_code == 401
