@@ -130,12 +130,17 @@ def account_or_404(session: Session, viewer: User, user_id: int) -> User:
     return account
 
 
+def may_open_tandem(viewer: User, tandem: TandemSession) -> bool:
+    """Of a learner's sessions, a mentor opens only her own (not a former mentor's notes)."""
+    return viewer.role != MENTOR or tandem.mentor_id == viewer.id
+
+
 def tandem_session_or_404(session: Session, viewer: User, tandem_id: int) -> TandemSession:
     """A tandem session: its mentor (while paired), its centre's coordinators, admins."""
     tandem = session.get(TandemSession, tandem_id)
     if tandem is None:
         abort(404)
-    if viewer.role == MENTOR and tandem.mentor_id != viewer.id:
+    if not may_open_tandem(viewer, tandem):
         abort(404)
     if viewer.role == LEARNER or not can_see_learner(session, viewer, tandem.learner):
         abort(404)

@@ -254,3 +254,15 @@ def test_home_shows_the_next_meeting_and_the_latest_advice(client, auth, world, 
     assert "Newest advice" in home
     assert "Old advice" not in home and "Did not happen" not in home
     assert earliest in home and later not in home and yesterday not in home
+
+
+def test_the_new_mentor_sees_the_former_mentors_sessions_as_dates_without_links(
+    client, hard_world
+):
+    """She may know a session took place; the link would lead to notes that are not hers."""
+    Auth(client).login(hard_world.username("mentor_new"))
+    page = client.get(f"/mentor/learners/{hard_world.learner_repaired}").get_data(as_text=True)
+    assert f'href="/mentor/sessions/{hard_world.tandem_new}"' in page
+    assert f'href="/mentor/sessions/{hard_world.tandem_former}"' not in page
+    assert "mit einer anderen Mentorin oder einem anderen Mentor" in page
+    assert hard_world.FORMER_NOTES not in page

@@ -17,6 +17,7 @@ from learnapp.access import (
     COORDINATOR,
     MENTOR,
     learner_or_404,
+    may_open_tandem,
     paired_learner_ids,
     roles_required,
     signed_in,
@@ -58,6 +59,7 @@ def learner(learner_id: int):  # type: ignore[no-untyped-def]
         "mentor/learner.html",
         learner=person,
         detail=detail,
+        openable={t.id for t in detail.sessions if may_open_tandem(signed_in(), t)},
         library=library,
         locked=throttle.is_locked(person.username),
     )
