@@ -137,7 +137,8 @@ def pairing_world(app, make_user, centre):
 
 def _in_english(app):
     """A request context, for the refusals' translated messages, in English."""
-    return app.test_request_context(headers={"Accept-Language": "en"})
+    # A POST, as in the pairing form: GETs read without a transaction (no savepoints there).
+    return app.test_request_context(method="POST", headers={"Accept-Language": "en"})
 
 
 def _pair(app, ids, mentor, learner, centres="own"):
