@@ -256,9 +256,7 @@ def test_home_shows_the_next_meeting_and_the_latest_advice(client, auth, world, 
     assert earliest in home and later not in home and yesterday not in home
 
 
-def test_the_new_mentor_sees_the_former_mentors_sessions_as_dates_without_links(
-    client, hard_world
-):
+def test_the_new_mentor_sees_the_former_mentors_sessions_as_dates_without_links(client, hard_world):
     """She may know a session took place; the link would lead to notes that are not hers."""
     Auth(client).login(hard_world.username("mentor_new"))
     page = client.get(f"/mentor/learners/{hard_world.learner_repaired}").get_data(as_text=True)
