@@ -52,7 +52,7 @@ audit: $(STAMP)
 	$(PYTHON) .ci/audit.py $(BIN)/python
 
 ## mutants: mutation testing of the rule modules with mutmut ([tool.mutmut] in pyproject.toml);
-## survivors that are equivalent are listed in tests/MUTANTS.md (about an hour on 2 cores)
+## survivors that are equivalent are listed in tests/MUTANTS.md (over an hour on 2 cores)
 mutants: $(STAMP) translations
 	$(BIN)/pip install --quiet -e '.[test,mutation]'
 	$(BIN)/python .ci/mutants.py $(MUTANTS_ARGS)
