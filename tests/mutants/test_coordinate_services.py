@@ -141,9 +141,16 @@ def test_the_active_pairings_come_with_their_mentor_and_learner_loaded(app, cast
         ("learner_b", "learner_z", "own", "The chosen mentor is not an active mentor account."),
         ("mentor_a", "mentor_n", "own", "The chosen learner is not an active learner account."),
         ("mentor_a", "learner_z", "other", "Both people must belong to one of your centres."),
+        ("far_mentor", "learner_z", "own", "Both people must belong to one of your centres."),
         ("far_mentor", "learner_z", "all", "Mentor and learner must belong to the same centre."),
     ],
-    ids=["a learner as mentor", "a mentor as learner", "not her centres", "different centres"],
+    ids=[
+        "a learner as mentor",
+        "a mentor as learner",
+        "not her centres",
+        "the mentor from another centre",
+        "admin: different centres",
+    ],
 )
 def test_a_refused_pairing_says_why_in_the_words_of_the_coordinator(
     app, cast, mentor, learner, centres, message
@@ -154,6 +161,33 @@ def test_a_refused_pairing_says_why_in_the_words_of_the_coordinator(
     with pytest.raises(services.PairingRefused) as german:
         _pair(app, cast, mentor, learner, centres, language="de")
     assert str(german.value) == _german(app, message)
+    assert _active_mentors(app) == []
+
+
+@pytest.mark.parametrize(
+    ("inactive", "message"),
+    [
+        ("mentor_a", "The chosen mentor is not an active mentor account."),
+        ("learner_z", "The chosen learner is not an active learner account."),
+    ],
+    ids=["an inactive mentor", "an inactive learner"],
+)
+def test_a_deactivated_account_is_not_paired(app, cast, inactive, message):
+    with app.app_context():
+        db = get_session()
+        db.get(User, cast[inactive]).active = False
+        db.commit()
+    with pytest.raises(services.PairingRefused) as refused:
+        _pair(app, cast, "mentor_a", "learner_z")
+    assert str(refused.value) == message
+    assert _active_mentors(app) == []
+
+
+def _active_mentors(app) -> list[int]:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        return list(
+            get_session().scalars(select(Pairing.mentor_id).where(Pairing.ended_at.is_(None)))
+        )
 
 
 def _german(app, message: str) -> str:  # type: ignore[no-untyped-def]
@@ -204,6 +238,7 @@ def test_a_pairing_made_at_the_same_moment_elsewhere_says_so(app, cast, monkeypa
             )
         db.rollback()
     assert str(refused.value) == expected
+    assert _active_mentors(app) == [cast["mentor_a"]]  # the first pairing stands, alone
 
 
 # --- Re-pairing and the audit log ------------------------------------------------------------
@@ -221,6 +256,25 @@ def test_a_learner_can_be_paired_again_with_a_former_mentor(app, cast):
         db = get_session()
         pairings = db.scalars(select(Pairing).order_by(Pairing.id)).all()
         assert [(p.id, p.ended_at is None) for p in pairings] == [(first, False), (again, True)]
+
+
+def test_a_new_mentor_ends_the_former_pairing_and_keeps_it(app, cast):
+    first = _pair(app, cast, "mentor_a", "learner_z")
+    second = _pair(app, cast, "mentor_n", "learner_z")
+    with app.app_context():
+        db = get_session()
+        assert db.get(Pairing, first).ended_at is not None
+        assert db.get(Pairing, second).ended_at is None
+    assert _active_mentors(app) == [cast["mentor_n"]]
+
+
+@pytest.mark.parametrize("helper", [services.accounts_of, services.active_pairings])
+def test_no_centres_means_no_accounts_and_no_pairings(app, cast, helper):
+    _pair(app, cast, "mentor_a", "learner_z")
+    with app.app_context():
+        db = get_session()
+        assert helper(db, [cast["centre"]])  # the same call with the centre finds some
+        assert helper(db, []) == []
 
 
 def test_pairing_and_ending_a_pairing_are_in_the_audit_log(app, cast):
