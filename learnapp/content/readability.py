@@ -1,13 +1,16 @@
-"""Readability figures per language, computed offline.
+"""Readability figures per language, computed offline with pyphen's syllables.
 
-German uses textstat (Flesch-Amstad, Wiener Sachtextformel). For English textstat would fetch
-a word list at run time, so Flesch reading ease is computed here with pyphen's syllables.
+German: Flesch reading ease after Amstad and the first Wiener Sachtextformel, with words and
+sentences counted the way the textstat package counted them, so the figures authors saw
+before stay the same (tests/fixtures/readability_textstat.json). English: Flesch reading ease,
+counted as this module always did (letters-only words; a colon or blank line ends a sentence).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import pyphen
 
@@ -21,8 +24,17 @@ _STRIP = [
     (re.compile(r"[*_`|>]"), " "),
     (re.compile(r"https?://\S+"), " "),
 ]
-_SENTENCE_END = re.compile(r"[.!?:]+(?:\s|$)|\n\s*\n")
-_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+# German: a sentence runs up to its end marks; pieces of one or two words (headings, list
+# fragments) do not count as sentences.
+_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
+_PUNCTUATION = re.compile(r"[^\w\s]")
+_MIN_SENTENCE_WORDS = 3
+# English: words are runs of letters, sentences end at . ! ? : or a blank line.
+_EN_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_EN_SENTENCE_END = re.compile(r"[.!?:]+(?:\s|$)|\n\s*\n")
+# Amstad's German version of Flesch's formula, and Flesch's English original.
+_FLESCH = {"de": (180.0, 1.0, 58.5), "en": (206.835, 1.015, 84.6)}
+_PYPHEN_LANG = {"de": "de", "en": "en_US"}
 
 
 @dataclass(frozen=True)
@@ -45,28 +57,62 @@ def plain_text(markdown_source: str) -> str:
     return text
 
 
-def _counts(text: str, lang: str) -> tuple[int, int, int]:
-    words = _WORD.findall(text)
-    sentences = max(1, len([s for s in _SENTENCE_END.split(text) if _WORD.search(s or "")]))
-    dic = pyphen.Pyphen(lang=lang if lang in pyphen.LANGUAGES else "en")
-    syllables = sum(len(dic.positions(word.lower())) + 1 for word in words)
-    return len(words), sentences, syllables
+def words(text: str, lang: str) -> list[str]:
+    """The words of a text; "E-Mail" is one word."""
+    if lang == "en":
+        return _EN_WORD.findall(text)
+    return _PUNCTUATION.sub("", text).split()
+
+
+def sentence_count(text: str, lang: str) -> int:
+    if lang == "en":
+        pieces = [s for s in _EN_SENTENCE_END.split(text) if s and _EN_WORD.search(s)]
+        return max(1, len(pieces))
+    pieces = _SENTENCE.findall(text)
+    return max(1, sum(1 for piece in pieces if len(words(piece, lang)) >= _MIN_SENTENCE_WORDS))
+
+
+@cache
+def _hyphenator(lang: str) -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang=_PYPHEN_LANG[lang])
+
+
+def syllables(word: str, lang: str) -> int:
+    """Syllables of one word: its hyphenation points plus one."""
+    return len(_hyphenator(lang).positions(word.lower())) + 1
+
+
+def flesch_reading_ease(text: str, lang: str) -> float:
+    base, per_sentence_word, per_word_syllable = _FLESCH[lang]
+    found = words(text, lang)
+    words_per_sentence = len(found) / sentence_count(text, lang)
+    syllables_per_word = sum(syllables(w, lang) for w in found) / len(found)
+    return base - per_sentence_word * words_per_sentence - per_word_syllable * syllables_per_word
+
+
+def wiener_sachtextformel(text: str) -> float:
+    """The first Wiener Sachtextformel (Bamberger and Vanecek) for German prose."""
+    found = words(text, "de")
+    counts = [syllables(w, "de") for w in found]
+    many_syllables = 100 * sum(1 for n in counts if n >= 3) / len(found)
+    one_syllable = 100 * sum(1 for n in counts if n == 1) / len(found)
+    long_words = 100 * sum(1 for w in found if len(w) > 6) / len(found)
+    words_per_sentence = len(found) / sentence_count(text, "de")
+    return (
+        0.1935 * many_syllables
+        + 0.1672 * words_per_sentence
+        + 0.1297 * long_words
+        - 0.0327 * one_syllable
+        - 0.875
+    )
 
 
 def measure(markdown_source: str, lang: str) -> Readability | None:
     """Readability of a lesson body, or None for languages without a formula here."""
     text = plain_text(markdown_source)
+    if lang not in _FLESCH or not words(text, lang):
+        return None
+    score = round(flesch_reading_ease(text, lang), 1)
     if lang == "de":
-        import textstat  # imported lazily: it is slow to import and only authors need it
-
-        textstat.set_lang("de")
-        amstad = textstat.flesch_reading_ease(text)
-        wiener = textstat.wiener_sachtextformel(text, 1)
-        return Readability(round(amstad, 1), "Flesch-Amstad", round(wiener, 1))
-    if lang == "en":
-        words, sentences, syllables = _counts(text, "en_US")
-        if not words:
-            return None
-        score = 206.835 - 1.015 * (words / sentences) - 84.6 * (syllables / words)
-        return Readability(round(score, 1), "Flesch reading ease")
-    return None
+        return Readability(score, "Flesch-Amstad", round(wiener_sachtextformel(text), 1))
+    return Readability(score, "Flesch reading ease")
