@@ -25,7 +25,7 @@ from learnapp.coordinate.views import bp as coordinate_bp
 from learnapp.health import bp as health_bp
 from learnapp.learn.views import bp as learn_bp
 from learnapp.mentor.views import bp as mentor_bp
-from learnapp.paths import INSTANCE_DIR, STATIC_DIR, TEMPLATES_DIR
+from learnapp.paths import STATIC_DIR, TEMPLATES_DIR, instance_dir
 from learnapp.settings.views import bp as settings_bp
 
 
@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, commands."""
     app = Flask(
         __name__,
-        instance_path=str(INSTANCE_DIR),
+        instance_path=str(instance_dir()),
         instance_relative_config=True,
         template_folder=str(TEMPLATES_DIR),
         static_folder=str(STATIC_DIR),
