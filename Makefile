@@ -2,10 +2,13 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+STAMP := $(VENV)/.installed-test
+UV_COMPILE := build/lock-tool/bin/uv pip compile pyproject.toml --quiet --universal \
+	--python-version 3.11 --generate-hashes --custom-compile-command 'make lock'
 DEV_ENV := FLASK_APP=wsgi.py FLASK_DEBUG=1 LEARNAPP_ENVIRONMENT=development LEARNAPP_DEMO_MODE=true
 
-.PHONY: run test test-all test-slow audit check-python translations lint bench clean mutants
+.PHONY: run test test-all test-slow test-wheel audit check-python translations lint check lock bench clean mutants
 
 # `make test` measures branch coverage and holds the floors (pyproject.toml, .ci/coverage_floor.py);
 # `make test COVERAGE=0` runs the same tests without measuring (CI's PostgreSQL pass).
@@ -21,17 +24,35 @@ endif
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "DigiTandem needs Python 3.11 or newer (found %s)." % sys.version.split()[0])'
 
-$(STAMP): pyproject.toml | check-python
+# Dependencies come from the locks in requirements/ (exact versions with hashes; `make lock`
+# writes them): `make run` installs the app's own (run.txt), `make test` adds the test tools
+# (test.txt). The project itself is installed editable, so lesson and code changes show at once.
+$(VENV)/bin/python: | check-python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+
+$(RUN_STAMP): requirements/run.txt pyproject.toml setup.py | $(VENV)/bin/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/run.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP) requirements/test.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements/test.txt
 	touch $(STAMP)
 
-translations: $(STAMP)
+## lock: write requirements/run.txt and test.txt from pyproject.toml (keeps today's versions;
+## `make lock LOCK_ARGS=--upgrade` takes the newest). Uses uv in a throw-away environment.
+lock: | check-python
+	$(PYTHON) -m venv build/lock-tool
+	build/lock-tool/bin/pip install --quiet 'uv>=0.5'
+	$(UV_COMPILE) $(LOCK_ARGS) -o requirements/run.txt
+	$(UV_COMPILE) $(LOCK_ARGS) --extra test -c requirements/run.txt -o requirements/test.txt
+
+translations: $(RUN_STAMP)
 	$(BIN)/pybabel compile --statistics -d learnapp/translations
 
 ## run: install, migrate, load the demo and the courses, serve http://127.0.0.1:5000
-run: $(STAMP) translations
+run: $(RUN_STAMP) translations
 	$(DEV_ENV) $(BIN)/flask db upgrade
 	$(DEV_ENV) $(BIN)/flask demo load
 	$(DEV_ENV) $(BIN)/flask courses check > /dev/null || echo "Some lessons have problems: run 'flask courses check'."
@@ -67,9 +88,17 @@ screenshots: $(STAMP) translations
 bench: $(STAMP) translations
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-lint: $(STAMP)
-	$(BIN)/ruff check learnapp tests migrations bench
-	$(BIN)/ruff format --check learnapp tests migrations bench
+## check: ruff (lint and format) and mypy ([tool.mypy] in pyproject.toml), as CI runs them
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+lint: check
+
+## test-wheel: build the wheel, install it in a fresh environment, serve a lesson (about a minute)
+test-wheel: $(STAMP)
+	$(BIN)/python -m pytest -q -m wheel $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache build
