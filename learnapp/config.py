@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 from datetime import timedelta
@@ -74,22 +73,14 @@ class DefaultConfig:
     REQUEST_LOG = True  # one line per request on standard error
 
 
-def _parse_env_value(raw: str) -> object:
-    """Read JSON where it parses (true, 3, ["de"]), else keep the string."""
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return raw
-
-
 def load_config(app: Flask, test_config: dict | None) -> None:
     """Fill app.config from defaults, the instance file, the environment, then test overrides."""
     app.config.from_object(DefaultConfig)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
-        for key, raw in os.environ.items():
-            if key.startswith(ENV_PREFIX):
-                app.config[key.removeprefix(ENV_PREFIX)] = _parse_env_value(raw)
+        # Flask's own reading: LEARNAPP_X sets X, its value read as JSON where it parses
+        # (true, 3, ["de"]), else kept as text; LEARNAPP_A__B sets key B of dict A.
+        app.config.from_prefixed_env(ENV_PREFIX.removesuffix("_"))
         if os.environ.get("DATABASE_URL") and not os.environ.get(ENV_PREFIX + "DATABASE_URL"):
             app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
     else:
@@ -105,6 +96,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _load_or_create_secret_key(Path(app.instance_path))
+    # A key of digits alone reads as a JSON number: a key is always text.
+    app.config["SECRET_KEY"] = str(app.config["SECRET_KEY"])
     _refuse_unsafe(app)
 
 

@@ -55,3 +55,33 @@ def test_refuses_a_weak_secret_key(tmp_path):
     app = _bare_app(tmp_path)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         config.load_config(app, {"SECRET_KEY": "short"})
+
+
+def test_environment_values_are_read_as_json_where_they_parse(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEARNAPP_DEMO_MODE", "true")
+    monkeypatch.setenv("LEARNAPP_LANGUAGES", '["de"]')
+    monkeypatch.setenv("LEARNAPP_IDLE_TIMEOUT_MINUTES", "45")
+    monkeypatch.setenv("LEARNAPP_RATELIMIT_STORAGE_URL", "redis://127.0.0.1:6379/3")
+    monkeypatch.setenv("LEARNAPP_SECRET_KEY", "1" * 40)
+    app = _bare_app(tmp_path)
+    config.load_config(app, None)
+    assert app.config["DEMO_MODE"] is True
+    assert app.config["LANGUAGES"] == ["de"]
+    assert app.config["IDLE_TIMEOUT_MINUTES"] == 45
+    assert app.config["RATELIMIT_STORAGE_URL"] == "redis://127.0.0.1:6379/3"
+    assert app.config["SECRET_KEY"] == "1" * 40
+
+
+def test_environment_sets_one_key_of_a_dict_setting(tmp_path, monkeypatch):
+    (tmp_path / "config.py").write_text("LIMITS = {'A': 1, 'B': 2}\n")
+    monkeypatch.setenv("LEARNAPP_LIMITS__B", "3")
+    app = _bare_app(tmp_path)
+    config.load_config(app, None)
+    assert app.config["LIMITS"] == {"A": 1, "B": 3}
+
+
+def test_test_configuration_ignores_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEARNAPP_DEMO_MODE", "true")
+    app = _bare_app(tmp_path)
+    config.load_config(app, {"SECRET_KEY": "k" * 40})
+    assert app.config["DEMO_MODE"] is False
