@@ -1,4 +1,4 @@
-"""Flask commands: db, demo, courses, users."""
+"""Flask commands: db, demo, courses, users, backup, restore."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from learnapp import content, migrate
 from learnapp.access import ROLES
 from learnapp.accounts import UMLAUTS
 from learnapp.auth import throttle
+from learnapp.auth.passwords import password_problem
 from learnapp.backup import backup_command, restore_command
 from learnapp.content.check import check_library
 from learnapp.db import get_session
@@ -34,6 +35,44 @@ def db_upgrade() -> None:
     """Create the database or bring it up to the newest schema."""
     migrate.upgrade(current_app.config["DATABASE_URL"])
     click.echo("Database is up to date.")
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    """Show which migration the database is at; exit 1 when an upgrade is due."""
+    state = migrate.revisions(current_app.config["DATABASE_URL"])
+    click.echo(f"Database: {', '.join(state.current) or 'empty (never migrated)'}")
+    click.echo(f"Newest migration: {state.newest or 'none'}")
+    if not state.up_to_date:
+        click.echo("Not up to date: run 'flask db upgrade'.")
+        sys.exit(1)
+    click.echo("Database is up to date.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision", default="-1")
+@click.confirmation_option(
+    "--yes", prompt="Going back removes the data of the undone migrations. Go on?"
+)
+def db_downgrade(revision: str) -> None:
+    """Go back one migration, or to REVISION (a migration id such as 0004, or base)."""
+    migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+    state = migrate.revisions(current_app.config["DATABASE_URL"])
+    click.echo(f"Database is now at: {', '.join(state.current) or 'base (empty)'}")
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration does, in a few words.")
+@click.option(
+    "--autogenerate/--empty",
+    default=True,
+    show_default=True,
+    help="Compare the models with the database (upgraded to the newest migration first).",
+)
+def db_revision(message: str, autogenerate: bool) -> None:
+    """Write a new migration file in migrations/versions/ (see docs/migrations.md)."""
+    path = migrate.new_revision(current_app.config["DATABASE_URL"], message, autogenerate)
+    click.echo(f"Created {path}: read it through before you commit it.")
 
 
 @demo_cli.command("load")
@@ -172,8 +211,9 @@ def users_create(
         raise click.ClickException(f"User '{username}' exists already.")
     if centre_id is not None and session.get(Centre, centre_id) is None:
         raise click.ClickException(f"No centre with id {centre_id}.")
-    if len(password) < 8:
-        raise click.ClickException("The password needs at least 8 characters.")
+    problem = password_problem(password, username=username)
+    if problem:
+        raise click.ClickException(problem)
     user = User(
         username=username, display_name=display_name or username, role=role, centre_id=centre_id
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel
 from flask_login import current_user
 
@@ -24,6 +24,8 @@ LANGUAGE_NAMES = {
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a shell command speaks the default language
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("lang") in languages:
