@@ -62,9 +62,7 @@ def set_active(session: Session, actor: User, user: User, active: bool) -> None:
 
 def suggest_username(session: Session, display_name: str) -> str:
     """A free username from a display name: "Erika Meyer" -> "erika.meyer" (or with a number)."""
-    base = display_name.lower().translate(
-        str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-    )
+    base = display_name.lower().translate(UMLAUTS)
     base = re.sub(r"[^a-z0-9]+", ".", base).strip(".")[:30] or "user"
     taken = set(
         session.scalars(select(func.lower(User.username)).where(User.username.like(f"{base}%")))

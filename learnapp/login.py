@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from learnapp.auth.services import load_user
 from learnapp.db import get_session
+from learnapp.models import User
 from learnapp.models.base import utcnow
 
 # Writing "last active" on every request would cost a write each time; once in a while is enough.
@@ -24,7 +25,7 @@ csrf = CSRFProtect()
 
 
 @login_manager.user_loader
-def _load(cookie_id: str):  # type: ignore[no-untyped-def]
+def _load(cookie_id: str) -> User | None:
     return load_user(get_session(), cookie_id)
 
 

@@ -86,8 +86,12 @@ def init_app(app: Flask) -> None:
     proxies = int(app.config["TRUSTED_PROXIES"])
     if proxies:
         # Behind a reverse proxy: the client's address and https come from its headers.
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        # Flask's documented way to wrap its WSGI callable; setattr, as mypy takes the
+        # attribute for a method that must not be replaced.
+        setattr(  # noqa: B010
+            app,
+            "wsgi_app",
+            ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies),
         )
     app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)

@@ -28,7 +28,7 @@ def init_app(app: Flask) -> None:
 
 def get_library() -> Library:
     """The current library; re-read when an author saved a file (auto-reload mode only)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app
     library: Library = app.extensions[EXTENSION_KEY]
     if app.config["CONTENT_AUTO_RELOAD"] and file_signature(library.root) != library.signature:
         with _reload_lock:

@@ -131,7 +131,7 @@ def parse_lesson_file(path: Path, course_id: str, lang: str) -> tuple[Lesson | N
         found.error(2, "front matter must be 'key: value' lines (id, title, summary, order, …)")
         return None, found.problems
 
-    key_lines = {}
+    key_lines: dict[str, int] = {}
     for number, fm_line in enumerate(lines[1:closing], start=2):
         key = FM_KEY.match(fm_line)
         if key:

@@ -9,11 +9,11 @@ import yaml
 LINE_KEY = "__line__"
 
 
-class _LineNumbers:
+class _LineNumbers(yaml.constructor.SafeConstructor):
     """Mappings carry the 1-based line they start on under LINE_KEY."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+        mapping = super().construct_mapping(node, deep=deep)
         mapping[LINE_KEY] = node.start_mark.line + 1
         return mapping
 

@@ -1,5 +1,7 @@
 """Preferences form: text size, contrast, language, read-aloud speed."""
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField
@@ -43,7 +45,7 @@ class PreferencesForm(FlaskForm):
         validators=[Optional()],
     )
 
-    def __init__(self, languages: tuple[str, ...], *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, languages: tuple[str, ...], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.language.choices = [
             SelectChoice(code, LANGUAGE_NAMES.get(code, code)) for code in languages

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -16,7 +17,7 @@ bp = Blueprint("settings", __name__)
 
 @bp.route("/settings", methods=["GET", "POST"])
 @can_read_courses
-def settings():  # type: ignore[no-untyped-def]
+def settings() -> ResponseReturnValue:
     """Show and change text size, contrast and language."""
     user = signed_in()
     languages = tuple(current_app.config["LANGUAGES"])
