@@ -328,7 +328,8 @@ def markdown(outcomes: list[Outcome], trees: list[Tree], meta: dict) -> str:
         f"Load average (1, 5, 15 min): before {_fmt_load(meta['load_before'])}, "
         f"after {_fmt_load(meta['load_after'])}.",
         "",
-        "req/s and latencies are medians over the rounds; errors are summed. "
+        "req/s and latencies are medians over the rounds (range: slowest to fastest round); "
+        "errors are summed. Two trees whose ranges overlap are not told apart by this run. "
         f"'vs {first}' is req/s against tree {first}'s same target; 'lesson/bare' is the "
         "median over rounds of the lesson's req/s over the bare route's, same tree and round.",
     ]
@@ -339,8 +340,9 @@ def markdown(outcomes: list[Outcome], trees: list[Tree], meta: dict) -> str:
             "",
             "Load average per round: " + "; ".join(_fmt_load(x) for x in outcome.load_average),
             "",
-            f"| tree | target | req/s | p50 ms | p99 ms | errors | vs {first} | lesson/bare |",
-            "|---|---|---:|---:|---:|---:|---:|---:|",
+            f"| tree | target | req/s | req/s range | p50 ms | p99 ms | errors | vs {first}"
+            " | lesson/bare |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for target, *_ in TARGETS:
             reference = outcome.results[(first, target)].rps
@@ -351,10 +353,16 @@ def markdown(outcomes: list[Outcome], trees: list[Tree], meta: dict) -> str:
                     ratio = f"{statistics.median(lesson_ratios(outcome, tree.name)):.2f}"
                 versus = f"{result.rps / reference:.2f}" if reference else "-"
                 lines.append(
-                    f"| {tree.name} | {target} | {result.rps:.0f} | {result.p50_ms:.1f}"
+                    f"| {tree.name} | {target} | {result.rps:.0f} | {_range(result)}"
+                    f" | {result.p50_ms:.1f}"
                     f" | {result.p99_ms:.1f} | {result.errors} | {versus} | {ratio} |"
                 )
     return "\n".join(lines) + "\n"
+
+
+def _range(result: load.LoadResult) -> str:
+    rates = [r.rps for r in result.rounds]
+    return f"{min(rates):.0f}–{max(rates):.0f}"
 
 
 def _fmt_load(values: tuple[float, float, float] | list[float]) -> str:
