@@ -11,6 +11,7 @@ import html
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from learnapp.db import get_session
@@ -89,7 +90,9 @@ def test_the_coordinator_form_refuses_the_name(client, app: Flask, world: World,
 
 
 @pytest.mark.parametrize("name", FORM_REFUSED.values(), ids=FORM_REFUSED.keys())
-def test_the_admin_form_refuses_the_name(client, app: Flask, world: World, name: str) -> None:
+def test_the_admin_form_refuses_the_name(
+    client: FlaskClient, app: Flask, world: World, name: str
+) -> None:
     auth = Auth(client)
     auth.login("admin")
     before = _accounts(app)
@@ -105,7 +108,9 @@ def test_the_admin_form_refuses_the_name(client, app: Flask, world: World, name:
 
 
 @pytest.mark.parametrize("name", ACCEPTED[:3])
-def test_both_forms_accept_a_real_name(client, app: Flask, world: World, name: str) -> None:
+def test_both_forms_accept_a_real_name(
+    client: FlaskClient, app: Flask, world: World, name: str
+) -> None:
     auth = Auth(client)
     auth.login("coorda")
     created = auth.post(
@@ -127,7 +132,7 @@ def test_both_forms_accept_a_real_name(client, app: Flask, world: World, name: s
         assert get_session().scalar(named) == 2
 
 
-def test_the_refusal_is_explained_in_german(client, world: World) -> None:
+def test_the_refusal_is_explained_in_german(client: FlaskClient, world: World) -> None:
     auth = Auth(client)
     auth.login("coorda")
     response = auth.post(
