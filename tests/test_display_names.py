@@ -73,7 +73,9 @@ def _accounts(app: Flask) -> int:
 
 
 @pytest.mark.parametrize("name", FORM_REFUSED.values(), ids=FORM_REFUSED.keys())
-def test_the_coordinator_form_refuses_the_name(client, app: Flask, world: World, name: str) -> None:
+def test_the_coordinator_form_refuses_the_name(
+    client: FlaskClient, app: Flask, world: World, name: str
+) -> None:
     auth = Auth(client)
     auth.login("coorda")
     before = _accounts(app)
