@@ -28,9 +28,17 @@ from learnapp.access import ADMIN, COORDINATOR, LEARNER, MENTOR, can_read_course
 from learnapp.content import get_library
 from learnapp.content.model import Course, Lesson
 from learnapp.db import get_session
-from learnapp.learn import certificates, images, lesson_page, practice, quiz, services
+from learnapp.learn import (
+    certificates,
+    help_requests,
+    images,
+    lesson_page,
+    practice,
+    quiz,
+    services,
+)
+from learnapp.learn.limits import LimitReached
 from learnapp.mentor import sessions
-from learnapp.models import HelpRequest
 
 bp = Blueprint("learn", __name__)
 STAFF_LANDING = {
@@ -199,11 +207,13 @@ def ask_for_help(course_id: str, lesson_id: str) -> ResponseReturnValue:
             url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id, _anchor="help")
         )
     db = get_session()
-    db.add(
-        HelpRequest(
-            learner_id=current_user.id, course_id=course.id, lesson_id=lesson.id, message=message
+    try:
+        help_requests.ask(db, current_user, course.id, lesson.id, message)
+    except LimitReached as refused:
+        flash(str(refused), "help-error")
+        return redirect(
+            url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id, _anchor="help")
         )
-    )
     db.commit()
     flash(_("Your request is sent. Your mentor will get in touch with you."), "success")
     return redirect(url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id))
@@ -243,7 +253,13 @@ def check(course_id: str, lesson_id: str) -> ResponseReturnValue:
             answers=answers,
             submission_id=submission_id,
         )
-    quiz.store(session, current_user, lesson, quiz.grade(lesson, answers.chosen), submission_id)
+    try:
+        quiz.store(session, current_user, lesson, quiz.grade(lesson, answers.chosen), submission_id)
+    except LimitReached as refused:  # her answers stay chosen on the page, to send again
+        flash(str(refused), "quiz-error")
+        return _render_lesson(
+            course, lesson, status=429, answers=answers, submission_id=submission_id
+        )
     session.commit()
     return redirect(result_url)
 
