@@ -5,6 +5,7 @@ import io
 import json
 from datetime import datetime, timedelta
 
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from learnapp.clock import local_now
@@ -294,7 +295,7 @@ def test_csv_export_is_safe_against_formula_injection(client, auth, world, app):
     assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
 
 
-def _report_numbers(client, month: str) -> tuple[str, list[list[str]]]:  # type: ignore[no-untyped-def]
+def _report_numbers(client: FlaskClient, month: str) -> tuple[str, list[list[str]]]:
     """The page's centre table, and the CSV's rows without the learners' names, sorted."""
     page = client.get(f"/coordinate/reports?month={month}").get_data(as_text=True)
     centres = page.split("<tbody>")[1].split("</tbody>")[0]

@@ -12,16 +12,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Table, func, or_, select
+from sqlalchemy import Column, Table, func, or_, select
+from sqlalchemy.orm import Session
 from sqlalchemy.types import DateTime, String, Text
+from werkzeug.test import TestResponse
 
 from learnapp.access import LEARNER, MENTOR
 from learnapp.auth.throttle import EXTENSION_KEY, DatabaseCounterStore, Throttle
@@ -43,6 +47,7 @@ from learnapp.models import (
 )
 from learnapp.models.base import utcnow
 from tests.helpers import PASSWORD, Auth, count_queries
+from tests.world import World
 
 USERS = "user_account"
 
@@ -65,7 +70,7 @@ def personal_tables() -> dict[str, Table]:
     return linked
 
 
-def her_rows(session, table: Table, user_id: int) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def her_rows(session: Session, table: Table, user_id: int) -> list[dict[str, Any]]:
     """The rows of a table that belong to or mention the user (directly or through a parent)."""
     tables = personal_tables()
     conditions = [table.c.id == user_id] if table.name == USERS else []
@@ -261,7 +266,7 @@ def _at(day: str) -> datetime:
     return datetime.fromisoformat(day)
 
 
-def build_gerda(app, world) -> Gerda:  # type: ignore[no-untyped-def]
+def build_gerda(app: Flask, world: World) -> Gerda:
     """Gerda, in centre A with a current and a former mentor, and something in every table."""
     with app.app_context():
         db = get_session()
@@ -433,7 +438,7 @@ def test_gerda_has_a_row_in_every_personal_table(app, world):
 # The export
 
 
-def _export(client, gerda: Gerda) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _export(client: FlaskClient, gerda: Gerda) -> dict[str, Any]:
     Auth(client).login("coorda")
     response = client.get(f"/coordinate/learners/{gerda.id}/export.json")
     assert response.status_code == 200 and response.mimetype == "application/json"
@@ -450,7 +455,7 @@ def _dig(item: dict[str, Any], dotted: str) -> Any:
 Names = dict[str, dict[Any, Any]]
 
 
-def _names(session) -> Names:  # type: ignore[no-untyped-def]
+def _names(session: Session) -> Names:
     """How references show: people by display name, centres by name (and what else they go by)."""
     people = session.execute(select(User.id, User.username, User.display_name)).all()
     return {
@@ -791,13 +796,13 @@ def test_every_column_about_a_person_has_a_deletion_rule():
             assert set(rule) == {c.name for c in tables[name].columns}, name
 
 
-def _snapshot(app, gerda: Gerda) -> dict[str, list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
+def _snapshot(app: Flask, gerda: Gerda) -> dict[str, list[dict[str, Any]]]:
     with app.app_context():
         db = get_session()
         return {name: her_rows(db, t, gerda.id) for name, t in personal_tables().items()}
 
 
-def _delete(client, gerda: Gerda):  # type: ignore[no-untyped-def]
+def _delete(client: FlaskClient, gerda: Gerda) -> TestResponse:
     auth = Auth(client)
     auth.login("coorda")
     path = f"/coordinate/learners/{gerda.id}/delete"
@@ -806,7 +811,7 @@ def _delete(client, gerda: Gerda):  # type: ignore[no-untyped-def]
     return response
 
 
-def _rows_by_key(app, table: Table, keys: list[tuple]) -> dict[tuple, dict[str, Any]]:  # type: ignore[no-untyped-def]
+def _rows_by_key(app: Flask, table: Table, keys: list[tuple]) -> dict[tuple, dict[str, Any]]:
     with app.app_context():
         rows = get_session().execute(select(table)).mappings()
         return {k: dict(r) for r in rows if (k := _primary_key(table, r)) in keys}
@@ -905,14 +910,14 @@ def test_deleting_resets_her_preferences(client, app, world):
         assert {column: getattr(user, column) for column in PREFERENCES} == defaults
 
 
-def _text_columns():  # type: ignore[no-untyped-def]
+def _text_columns() -> Iterator[tuple[Table, Column[Any]]]:
     for table in Base.metadata.sorted_tables:
         for column in table.columns:
             if isinstance(column.type, String | Text):
                 yield table, column
 
 
-def _places_naming(app, needles: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+def _places_naming(app: Flask, needles: list[str]) -> list[str]:
     """Every text column of every table, searched for each needle (case-insensitive)."""
     found = []
     with app.app_context():
@@ -1064,7 +1069,7 @@ NEW_ACCOUNT = "/coordinate/accounts/new"
 NUL_NAME = "Gerda\x00Vogelsang"
 
 
-def _new_account_post(client, world, **change: Any):  # type: ignore[no-untyped-def]
+def _new_account_post(client: FlaskClient, world: World, **change: Any) -> TestResponse:
     """Create a learner through the real form, sent as multipart/form-data."""
     auth = Auth(client)
     auth.login("coorda")
@@ -1080,7 +1085,7 @@ def _new_account_post(client, world, **change: Any):  # type: ignore[no-untyped-
     )
 
 
-def _accounts_named(app) -> int:  # type: ignore[no-untyped-def]
+def _accounts_named(app: Flask) -> int:
     with app.app_context():
         hit = User.display_name.contains("Vogelsang", autoescape=True)
         return get_session().scalar(select(func.count()).select_from(User).where(hit))
