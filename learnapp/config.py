@@ -71,6 +71,11 @@ class DefaultConfig:
     # How many reverse proxies in front set X-Forwarded-For/-Proto (0: none; trust nothing).
     TRUSTED_PROXIES = 0
     REQUEST_LOG = True  # one line per request on standard error
+    # A learner's presses, counted in the database (learnapp/learn/limits.py): "I need help"
+    # at most this often in any hour (and once per lesson until the mentor has answered),
+    # "Check" of one lesson's self-check at most this often in any minute.
+    HELP_REQUESTS_PER_HOUR = 5
+    SELF_CHECKS_PER_LESSON_PER_MINUTE = 6
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:

@@ -1,8 +1,11 @@
 """Coordinators: accounts, pairings, login cards, reports, early warnings, export and deletion."""
 
+import csv
+import io
 import json
 from datetime import datetime, timedelta
 
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from learnapp.clock import local_now
@@ -292,44 +295,84 @@ def test_csv_export_is_safe_against_formula_injection(client, auth, world, app):
     assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
 
 
+def _report_numbers(client: FlaskClient, month: str) -> tuple[str, list[list[str]]]:
+    """The page's centre table, and the CSV's rows without the learners' names, sorted."""
+    page = client.get(f"/coordinate/reports?month={month}").get_data(as_text=True)
+    centres = page.split("<tbody>")[1].split("</tbody>")[0]
+    text = client.get(f"/coordinate/reports.csv?month={month}").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";"))
+    learners_from = rows.index([]) + 2  # a blank line, the learners' header, their rows
+    numbers = rows[1 : learners_from - 2] + [row[2:] for row in rows[learners_from:]]
+    return centres, sorted(numbers)
+
+
 def test_export_and_delete_keep_anonymous_numbers(client, auth, world, app):
     _seed_month(app, world)
     with app.app_context():
         db = get_session()
-        db.add(
-            QuizAttempt(
-                user_id=world.learner_a,
-                lesson_id="l1",
-                question_id="q1",
-                submission_id="a" * 32,
-                answer="0",
-                correct=True,
-            )
+        db.add_all(
+            [
+                QuizAttempt(
+                    user_id=world.learner_a,
+                    lesson_id="l1",
+                    question_id="q1",
+                    submission_id="a" * 32,
+                    answer="0",
+                    correct=True,
+                ),
+                # September: active only through a self-check
+                QuizAttempt(
+                    user_id=world.learner_a,
+                    lesson_id="l1",
+                    question_id="q1",
+                    submission_id="b" * 32,
+                    answer="1",
+                    correct=False,
+                    created_at=datetime(2026, 9, 17, 15, 4),
+                ),
+                # 23:30 UTC on 31 October is 00:30 on 1 November in the centre: November
+                Progress(
+                    user_id=world.learner_a,
+                    course_id="c",
+                    lesson_id="l3",
+                    started_at=datetime(2026, 10, 31, 23, 30),
+                    completed_at=datetime(2026, 10, 31, 23, 30),
+                    updated_at=datetime(2026, 10, 31, 23, 30),
+                ),
+                # 22:59 UTC on 30 September is still September in the centre (summer time)
+                Progress(
+                    user_id=world.learner_a,
+                    course_id="c",
+                    lesson_id="l4",
+                    started_at=datetime(2026, 9, 30, 21, 59),
+                    completed_at=datetime(2026, 9, 30, 21, 59),
+                    updated_at=datetime(2026, 9, 30, 21, 59),
+                ),
+            ]
         )
         db.commit()
     auth.login("coorda")
     exported = client.get(f"/coordinate/learners/{world.learner_a}/export.json")
     data = json.loads(exported.data)
     assert data["person"]["display_name"] == "Erika Lernend"
-    assert len(data["progress"]) == 2 and len(data["tandem_sessions"]) == 4
-    before = client.get("/coordinate/reports?month=2026-11").get_data(as_text=True)
-    # her November counts in the table (as in test_report_numbers_match_the_stored_data)
-    assert f'id="completed-{world.centre_a}">2<' in before
-    assert f'id="sessions-{world.centre_a}">2<' in before
+    assert len(data["progress"]) == 4 and len(data["tandem_sessions"]) == 4
+    months = ("2026-09", "2026-10", "2026-11", "2026-12")
+    before = {month: _report_numbers(client, month) for month in months}
+    # her counts are in the tables (as in test_report_numbers_match_the_stored_data)
+    assert f'id="completed-{world.centre_a}">3<' in before["2026-11"][0]
+    assert f'id="sessions-{world.centre_a}">2<' in before["2026-11"][0]
+    assert f'id="active-{world.centre_a}">1<' in before["2026-09"][0]
     auth.post(
         f"/coordinate/learners/{world.learner_a}/delete",
         token_from=f"/coordinate/learners/{world.learner_a}/delete",
     )
-    after = client.get("/coordinate/reports?month=2026-11").get_data(as_text=True)
-    assert (
-        before.split("<tbody>")[1].split("</tbody>")[0]
-        == after.split("<tbody>")[1].split("</tbody>")[0]
-    )
+    after = {month: _report_numbers(client, month) for month in months}
+    assert after == before
     with app.app_context():
         db = get_session()
         user = db.get(User, world.learner_a)
         assert user.display_name == "—" and not user.active and user.deleted_at
-        assert db.scalars(select(QuizAttempt)).first() is None
+        assert {a.answer for a in db.scalars(select(QuizAttempt))} == {""}  # no answers kept
         assert {e.action for e in db.scalars(select(AuditEntry))} >= {"exported", "deleted"}
     assert "Erika Lernend" not in client.get("/coordinate/accounts").get_data(as_text=True)
 

@@ -1,5 +1,6 @@
 """Reading lessons, Done, Continue, and bad addresses."""
 
+import pytest
 from sqlalchemy import select
 
 from learnapp.db import get_session
@@ -76,6 +77,33 @@ def test_image_route_cannot_leave_its_folder(client, auth, learner):
         response = client.get(path, follow_redirects=True)
         assert response.status_code == 404, path
         response.close()
+
+
+ODD_IMAGE_NAMES = {
+    "300-characters": "a" * 296 + ".svg",
+    "5000-characters": "a" * 4996 + ".svg",
+    "long-folders": "abc/" * 1250 + "tablet.svg",
+    "nul": "tablet%00.svg",
+    "nul-before-suffix": "tablet.svg%00.png",
+    "dot-dot": "../images/tablet.svg/..",
+    "encoded-slashes": "%2e%2e%2f%2e%2e%2fsample%2fcourse.yaml",
+    "backslashes": "..%5c..%5ccourse.yaml",
+    "unicode": "%C3%BCber-%E2%80%AEgvs.svg",
+    "bidi-override": "tablet%E2%80%AE.svg",
+    "zero-width": "tab%E2%80%8Blet.svg",
+    "invalid-utf8": "%ff%fe.svg",
+    "only-dots": "." * 300,
+    "no-suffix": "tablet",
+    "newline": "tablet%0a.svg",
+}
+
+
+@pytest.mark.parametrize("name", ODD_IMAGE_NAMES.values(), ids=ODD_IMAGE_NAMES.keys())
+def test_an_odd_image_name_is_not_found_never_an_error(client, auth, learner, name):
+    auth.login("erika")
+    response = client.get("/courses/sample/images/" + name)
+    assert response.status_code == 404
+    response.close()
 
 
 def test_unknown_course_and_lesson_give_the_friendly_404(client, auth, learner):

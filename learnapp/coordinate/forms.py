@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from learnapp.access import LEARNER, MENTOR
+from learnapp.display_names import DisplayName
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,78}$"
 
@@ -21,6 +22,7 @@ class PersonFields(FlaskForm):
         validators=[
             InputRequired(_l("Please enter the person's name.")),
             Length(max=120, message=_l("Please use at most 120 characters.")),
+            DisplayName(),
         ],
     )
     username = StringField(

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import Column, ColumnElement, delete, or_, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from learnapp import accounts, audit
 from learnapp.access import LEARNER, MENTOR, coordinated_centre_ids
 from learnapp.auth import throttle
+from learnapp.coarse_time import local_month_start, utc_month_start
 from learnapp.content.library import Library
 from learnapp.mentor.services import learner_detail
 from learnapp.models import (
+    AuditEntry,
     Centre,
     HelpRequest,
     Pairing,
+    Progress,
     QuizAttempt,
     ScenarioRun,
     TandemSession,
@@ -127,11 +132,11 @@ def create_account(
 
 
 def export_learner(session: Session, learner: User, library: Library) -> dict[str, Any]:
-    """Everything stored about a learner, as plain data for a JSON download.
+    """Everything stored about a learner, as plain data for a JSON download (GDPR Art. 15).
 
     People and centres named in her data (mentors, who answered her calls for help, where
-    she met) appear by name. They are loaded in bulk: the number of queries does not grow
-    with her data.
+    she met, who looked at her data) appear by name. They are loaded in bulk: the number of
+    queries does not grow with her data.
     """
     detail = learner_detail(session, learner, library)
     pairings = list(
@@ -142,11 +147,18 @@ def export_learner(session: Session, learner: User, library: Library) -> dict[st
             .order_by(Pairing.started_at.desc(), Pairing.id.desc())
         )
     )
-    people = _names(
-        session,
-        User,
-        {t.mentor_id for t in detail.sessions} | {h.handled_by_id for h in detail.help_requests},
+    actor = aliased(User)
+    accesses = list(
+        session.execute(
+            select(AuditEntry, actor.display_name, actor.role)
+            .outerjoin(actor, actor.id == AuditEntry.actor_id)
+            .where(or_(AuditEntry.subject_id == learner.id, AuditEntry.actor_id == learner.id))
+            .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        )
     )
+    named: set[int | None] = {t.mentor_id for t in detail.sessions}
+    named |= {h.handled_by_id for h in detail.help_requests}
+    people = _names(session, User, named)
     centres = _names(session, Centre, {t.centre_id for t in detail.sessions})
 
     def when(value: datetime | None) -> str | None:
@@ -160,12 +172,7 @@ def export_learner(session: Session, learner: User, library: Library) -> dict[st
             "centre": learner.centre.name if learner.centre else None,
             "created_at": when(learner.created_at),
             "last_active_at": when(learner.last_active_at),
-            "preferences": {
-                "language": learner.locale,
-                "text_size": learner.text_size,
-                "contrast": learner.contrast,
-                "speech_rate": learner.speech_rate,
-            },
+            "preferences": {key: getattr(learner, column) for key, column in PREFERENCES.items()},
         },
         "mentors": [
             {
@@ -241,6 +248,17 @@ def export_learner(session: Session, learner: User, library: Library) -> dict[st
             }
             for t in detail.sessions
         ],
+        # Who looked at, exported or changed her data (the centre's audit log), by name and role.
+        "access_log": [
+            {
+                "action": entry.action,
+                "detail": entry.detail,
+                "at": when(entry.created_at),
+                "by": name,
+                "by_role": role,
+            }
+            for entry, name, role in accesses
+        ],
     }
 
 
@@ -256,45 +274,137 @@ def _names(
     return {row_id: row_name for row_id, row_name in rows}
 
 
-# Her choices of how pages look and sound; deleting returns them to the column defaults.
-PREFERENCES = ("text_size", "contrast", "speech_rate")
+# Her choices of how pages look and sound (export key: User column). The export shows each;
+# deleting returns each to what a new account gets.
+PREFERENCES = {
+    "language": "locale",
+    "text_size": "text_size",
+    "contrast": "contrast",
+    "speech_rate": "speech_rate",
+}
 
 
 def _column_default(model: type, name: str) -> Any:
     """The plain value a column gets when a row is made without it (User.text_size: 100)."""
-    default = sa_inspect(model).columns[name].default
-    if default is None or not default.is_scalar:
+    column: Column[Any] = sa_inspect(model).columns[name]
+    default = column.default
+    if default is None and column.nullable:
+        return None
+    if not isinstance(default, ScalarElementColumnDefault):
         raise RuntimeError(f"{model.__name__}.{name} has no plain default to reset to")
     return default.arg
 
 
 def delete_learner(session: Session, actor: User, learner: User) -> None:
-    """Erase a learner's personal data; anonymous counts (lessons done, sessions held) remain."""
+    """Erase a learner's personal data; anonymous counts for the monthly report remain.
+
+    What stays tied to her (now anonymous) account row keeps only the month of each time, so
+    the centre's month report is the same before and after, yet no row says when she did
+    anything: her progress, her self-check results (without her answers), the tandem
+    sessions that took place (without notes), her pairings (the mentor's history). Her
+    practice, her help requests and sessions that did not take place are deleted. The audit
+    log keeps what staff did, with its link to her cut and the time coarsened too.
+    """
     # The sign-in throttle counts failures under her username (in the database too, with
     # database://): forget them while the name is still known. First, before this session
     # writes anything, so a store in the same SQLite file is not kept waiting for its lock.
     throttle.unlock(learner.username)
+    now = utcnow()
     learner.display_name = "—"
     learner.username = f"deleted-{learner.id}-{secrets.token_hex(4)}"
     learner.set_password(secrets.token_urlsafe(24))
     learner.active = False
     learner.session_version += 1
-    learner.locale = None
-    for name in PREFERENCES:
-        setattr(learner, name, _column_default(User, name))
+    learner.totp_secret = None
+    learner.totp_last_step = None
+    for column in PREFERENCES.values():
+        setattr(learner, column, _column_default(User, column))
     learner.last_active_at = None
-    learner.deleted_at = utcnow()
-    session.execute(delete(QuizAttempt).where(QuizAttempt.user_id == learner.id))
+    learner.created_at = utc_month_start(learner.created_at)  # "new learners" of its month
+    learner.updated_at = utc_month_start(now)
+    learner.deleted_at = utc_month_start(now)
+
     session.execute(delete(ScenarioRun).where(ScenarioRun.user_id == learner.id))
     session.execute(delete(HelpRequest).where(HelpRequest.learner_id == learner.id))
     session.execute(
-        update(TandemSession)
-        .where(TandemSession.learner_id == learner.id)
-        .values(notes="", next_steps="", agenda="", notes_shared=False)
+        delete(TandemSession).where(
+            TandemSession.learner_id == learner.id, TandemSession.took_place.is_not(True)
+        )
     )
     session.execute(
         update(Pairing)
         .where(Pairing.learner_id == learner.id, Pairing.ended_at.is_(None))
-        .values(ended_at=utcnow())
+        .values(ended_at=now)
     )
-    audit.record(session, actor, audit.DELETED, learner)
+    coarse = utc_month_start
+    _keep_by_month(
+        session,
+        Progress,
+        Progress.user_id == learner.id,
+        {"started_at": coarse, "completed_at": coarse, "updated_at": coarse},
+    )
+    _keep_by_month(
+        session,
+        QuizAttempt,
+        QuizAttempt.user_id == learner.id,
+        {"created_at": coarse},
+        answer="",
+        submission_id="",
+    )
+    _keep_by_month(
+        session,
+        TandemSession,
+        TandemSession.learner_id == learner.id,
+        {"starts_at": local_month_start, "created_at": coarse, "recorded_at": coarse},
+        notes="",
+        next_steps="",
+        agenda="",
+        notes_shared=False,
+    )
+    _keep_by_month(
+        session,
+        Pairing,
+        Pairing.learner_id == learner.id,
+        {"started_at": coarse, "ended_at": coarse},
+    )
+    _keep_by_month(
+        session,
+        AuditEntry,
+        AuditEntry.subject_id == learner.id,
+        {"created_at": coarse},
+        subject_id=None,
+    )
+    _keep_by_month(
+        session,
+        AuditEntry,
+        AuditEntry.actor_id == learner.id,
+        {"created_at": coarse},
+        actor_id=None,
+    )
+    # Who deleted an account, and when, stays exact; which account it was is not named.
+    audit.record(session, actor, audit.DELETED, None, LEARNER)
+
+
+def _keep_by_month(
+    session: Session,
+    model: type[Progress | QuizAttempt | TandemSession | Pairing | AuditEntry],
+    mine: ColumnElement[bool],
+    times: dict[str, Callable[[datetime], datetime]],
+    **values: Any,
+) -> None:
+    """Keep her rows of a table with each time made coarse and the given columns blanked."""
+    columns = [getattr(model, name) for name in times]
+    rows = session.execute(select(model.id, *columns).where(mine)).all()
+    changes = [
+        {
+            "id": row[0],
+            **values,
+            **{
+                name: None if value is None else make_coarse(value)
+                for (name, make_coarse), value in zip(times.items(), row[1:], strict=True)
+            },
+        }
+        for row in rows
+    ]
+    if changes:
+        session.execute(update(model), changes)

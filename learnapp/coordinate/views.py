@@ -249,8 +249,9 @@ def export(user_id: int):  # type: ignore[no-untyped-def]
     """Everything stored about a learner, as JSON."""
     db = get_session()
     learner = _learner(user_id)
-    data = services.export_learner(db, learner, get_library())
+    # Recorded first: the export lists who saw her data, this download included.
     audit.record(db, signed_in(), audit.EXPORTED, learner)
+    data = services.export_learner(db, learner, get_library())
     db.commit()
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),

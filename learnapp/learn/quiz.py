@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from learnapp.content.model import Lesson, Question
+from learnapp.learn.limits import LimitReached, lock_learner, now, setting
 from learnapp.models import QuizAttempt, User
 
 SUBMISSION_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 FIELD_PREFIX = "q-"
+MINUTE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,27 @@ def submission_seen(session: Session, user: User, submission_id: str) -> bool:
 def store(
     session: Session, user: User, lesson: Lesson, results: list[QuestionResult], submission_id: str
 ) -> None:
+    """Keep one press of "Check"; more than SELF_CHECKS_PER_LESSON_PER_MINUTE raise LimitReached.
+
+    A person reads the feedback before trying again; a flood of presses is a script.
+    """
+    lock_learner(session, user)
+    moment = now()
+    per_minute = setting("SELF_CHECKS_PER_LESSON_PER_MINUTE")
+    last_minute = session.scalar(
+        select(func.count(func.distinct(QuizAttempt.submission_id))).where(
+            QuizAttempt.user_id == user.id,
+            QuizAttempt.lesson_id == lesson.id,
+            QuizAttempt.created_at > moment - MINUTE,
+        )
+    )
+    if (last_minute or 0) >= per_minute:
+        raise LimitReached(
+            _(
+                "You have checked your answers many times in a short while. Please read the "
+                "explanations in peace; you can check again in a minute."
+            )
+        )
     for result in results:
         session.add(
             QuizAttempt(
@@ -86,6 +111,7 @@ def store(
                 submission_id=submission_id,
                 answer=",".join(sorted(result.chosen))[:200],
                 correct=result.correct,
+                created_at=moment,
             )
         )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -19,6 +19,7 @@ from flask import (
 from flask import (
     session as flask_session,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -27,9 +28,17 @@ from learnapp.access import ADMIN, COORDINATOR, LEARNER, MENTOR, can_read_course
 from learnapp.content import get_library
 from learnapp.content.model import Course, Lesson
 from learnapp.db import get_session
-from learnapp.learn import certificates, lesson_page, practice, quiz, services
+from learnapp.learn import (
+    certificates,
+    help_requests,
+    images,
+    lesson_page,
+    practice,
+    quiz,
+    services,
+)
+from learnapp.learn.limits import LimitReached
 from learnapp.mentor import sessions
-from learnapp.models import HelpRequest
 
 bp = Blueprint("learn", __name__)
 STAFF_LANDING = {
@@ -39,14 +48,6 @@ STAFF_LANDING = {
 }
 HELP_MESSAGE_LIMIT = 500
 LAST_LESSON_KEY = "last_lesson"  # in the signed cookie: is this view a reload of the same page?
-
-IMAGE_TYPES = {
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".webp": "image/webp",
-}
 
 
 def _lang() -> str:
@@ -73,7 +74,7 @@ def _load(course_id: str, lesson_id: str | None = None) -> tuple[Course, Lesson 
 
 @bp.get("/")
 @can_read_courses
-def home():  # type: ignore[no-untyped-def]
+def home() -> ResponseReturnValue:
     """The calm start page: one big "Continue" card, then the courses with progress."""
     if current_user.role in STAFF_LANDING:
         # Mentors and coordinators start where they look first: who needs help.
@@ -100,7 +101,7 @@ def home():  # type: ignore[no-untyped-def]
 
 @bp.get("/courses")
 @can_read_courses
-def courses():  # type: ignore[no-untyped-def]
+def courses() -> ResponseReturnValue:
     """Every course with the learner's progress."""
     library = get_library()
     progress = services.progress_by_lesson(get_session(), current_user)
@@ -114,7 +115,7 @@ def courses():  # type: ignore[no-untyped-def]
 
 @bp.get("/courses/<course_id>")
 @can_read_courses
-def course(course_id: str):  # type: ignore[no-untyped-def]
+def course(course_id: str) -> ResponseReturnValue:
     """A course's lessons, each ticked when done, with the place to continue."""
     library = get_library()
     course, _lesson = _load(course_id)
@@ -132,7 +133,9 @@ def course(course_id: str):  # type: ignore[no-untyped-def]
     )
 
 
-def _render_lesson(course: Course, lesson: Lesson, status: int = 200, **extra):  # type: ignore[no-untyped-def]
+def _render_lesson(
+    course: Course, lesson: Lesson, status: int = 200, **extra: Any
+) -> tuple[str, int]:
     session = get_session()
     same_as_last = flask_session.get(LAST_LESSON_KEY) == lesson.id
     row = services.record_visit(session, current_user, course.id, lesson.id, same_as_last)
@@ -152,7 +155,7 @@ def library_shows_problems() -> bool:
 
 @bp.get("/courses/<course_id>/<lesson_id>")
 @can_read_courses
-def lesson(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
+def lesson(course_id: str, lesson_id: str) -> ResponseReturnValue:
     """One lesson: large text, Previous / Next, Done, and the self-check."""
     course, lesson = _load(course_id, lesson_id)
     assert lesson is not None
@@ -165,7 +168,7 @@ def lesson(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/courses/<course_id>/<lesson_id>/done")
 @can_read_courses
-def done(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
+def done(course_id: str, lesson_id: str) -> ResponseReturnValue:
     """Mark a lesson done (or, with undo, not done)."""
     course, lesson = _load(course_id, lesson_id)
     assert lesson is not None
@@ -191,7 +194,7 @@ def done(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/courses/<course_id>/<lesson_id>/help")
 @roles_required(LEARNER)
-def ask_for_help(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
+def ask_for_help(course_id: str, lesson_id: str) -> ResponseReturnValue:
     """ "I need help": the learner's mentor sees it with the lesson it came from."""
     course, lesson = _load(course_id, lesson_id)
     assert lesson is not None
@@ -204,11 +207,13 @@ def ask_for_help(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def
             url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id, _anchor="help")
         )
     db = get_session()
-    db.add(
-        HelpRequest(
-            learner_id=current_user.id, course_id=course.id, lesson_id=lesson.id, message=message
+    try:
+        help_requests.ask(db, current_user, course.id, lesson.id, message)
+    except LimitReached as refused:
+        flash(str(refused), "help-error")
+        return redirect(
+            url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id, _anchor="help")
         )
-    )
     db.commit()
     flash(_("Your request is sent. Your mentor will get in touch with you."), "success")
     return redirect(url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id))
@@ -216,7 +221,7 @@ def ask_for_help(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def
 
 @bp.post("/courses/<course_id>/<lesson_id>/check")
 @can_read_courses
-def check(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
+def check(course_id: str, lesson_id: str) -> ResponseReturnValue:
     """Grade the self-check on the server and show why each answer is right or wrong."""
     course, lesson = _load(course_id, lesson_id)
     assert lesson is not None
@@ -248,14 +253,20 @@ def check(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
             answers=answers,
             submission_id=submission_id,
         )
-    quiz.store(session, current_user, lesson, quiz.grade(lesson, answers.chosen), submission_id)
+    try:
+        quiz.store(session, current_user, lesson, quiz.grade(lesson, answers.chosen), submission_id)
+    except LimitReached as refused:  # her answers stay chosen on the page, to send again
+        flash(str(refused), "quiz-error")
+        return _render_lesson(
+            course, lesson, status=429, answers=answers, submission_id=submission_id
+        )
     session.commit()
     return redirect(result_url)
 
 
 @bp.post("/courses/<course_id>/<lesson_id>/practice")
 @can_read_courses
-def practice_start(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
+def practice_start(course_id: str, lesson_id: str) -> ResponseReturnValue:
     """Begin a new walk through a practice scenario."""
     course, lesson = _load(course_id, lesson_id)
     if lesson is None or lesson.scenario is None:
@@ -271,7 +282,7 @@ def practice_start(course_id: str, lesson_id: str):  # type: ignore[no-untyped-d
 
 @bp.route("/courses/<course_id>/<lesson_id>/practice/<int:run_id>", methods=["GET", "POST"])
 @can_read_courses
-def practice_step(course_id: str, lesson_id: str, run_id: int):  # type: ignore[no-untyped-def]
+def practice_step(course_id: str, lesson_id: str, run_id: int) -> ResponseReturnValue:
     """Show the current step of a practice run; a POST takes one of its choices."""
     course, lesson = _load(course_id, lesson_id)
     if lesson is None or lesson.scenario is None:
@@ -327,7 +338,7 @@ def practice_step(course_id: str, lesson_id: str, run_id: int):  # type: ignore[
 
 @bp.get("/courses/<course_id>/certificate")
 @can_read_courses
-def certificate(course_id: str):  # type: ignore[no-untyped-def]
+def certificate(course_id: str) -> ResponseReturnValue:
     """The certificate of a finished course, made to print on one A4 page."""
     course, _lesson = _load(course_id)
     earned = certificates.certificate_for(get_session(), current_user, course)
@@ -343,20 +354,13 @@ def certificate(course_id: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/courses/<course_id>/images/<path:filename>")
 @can_read_courses
-def image(course_id: str, filename: str):  # type: ignore[no-untyped-def]
-    """A lesson picture; the resolved path must stay inside the course's images folder."""
+def image(course_id: str, filename: str) -> ResponseReturnValue:
+    """A lesson picture; any name that is not a picture of this course is a 404."""
     course, _lesson = _load(course_id)
-    folder = (course.folder / "images").resolve()
-    candidate = (folder / filename).resolve()
-    if (
-        not candidate.is_relative_to(folder)
-        or candidate.suffix.lower() not in IMAGE_TYPES
-        or not candidate.is_file()
-    ):
+    picture = images.find_image(course.folder / "images", filename)
+    if picture is None:
         abort(404)
-    response = send_file(
-        Path(candidate), mimetype=IMAGE_TYPES[candidate.suffix.lower()], max_age=3600
-    )
+    response = send_file(picture, mimetype=images.mimetype_of(picture), max_age=3600)
     # An SVG opened on its own must not run anything.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response
