@@ -11,7 +11,7 @@ from learnapp.access import MENTOR
 from learnapp.content import get_library
 from learnapp.db import get_session
 from learnapp.demo_large import generate
-from learnapp.mentor.services import STUCK_AFTER_FAILED_CHECKS
+from learnapp.progress_rules import STUCK_AFTER_FAILED_CHECKS
 from learnapp.models import Base, Pairing, Progress, QuizAttempt, TandemSession, User
 from tests.helpers import Auth, count_queries
 

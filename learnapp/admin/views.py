@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from learnapp import accounts, audit
 from learnapp.access import ADMIN, COORDINATOR, roles_required, signed_in
+from learnapp.admin import services
 from learnapp.admin.forms import AssignForm, CentreForm, CoordinatorForm
 from learnapp.db import get_session
 from learnapp.models import AuditEntry, Centre, CoordinatorCentre, User
@@ -26,7 +27,7 @@ def _page() -> int:
 
 @bp.route("", methods=["GET", "POST"])
 @roles_required(ADMIN)
-def overview():  # type: ignore[no-untyped-def]
+def overview() -> ResponseReturnValue:
     """Centres, and coordinators with their centres."""
     db = get_session()
     centres = list(db.scalars(select(Centre).order_by(Centre.name)))
@@ -50,43 +51,24 @@ def overview():  # type: ignore[no-untyped-def]
     assign_form.coordinator.choices = [SelectChoice(u.id, u.display_name) for u in coordinators]
     action = request.form.get("action")
     if action == "centre" and centre_form.validate_on_submit():
-        db.add(
-            Centre(name=centre_form.name.data.strip(), town=(centre_form.town.data or "").strip())
-        )
-        db.commit()
+        services.create_centre(db, centre_form.name.data, centre_form.town.data or "")
         flash(_("The centre is created."), "success")
         return redirect(url_for("admin.overview"))
     if action == "coordinator" and person_form.validate_on_submit():
-        username = person_form.username.data or accounts.suggest_username(
-            db, person_form.display_name.data
-        )
-        if db.scalars(select(User.id).where(User.username == username)).first():
+        try:
+            user, password = services.create_coordinator(
+                db,
+                signed_in(),
+                person_form.display_name.data,
+                person_form.username.data,
+                person_form.centre.data,
+            )
+        except services.UsernameTaken:
             person_form.username.errors = [_("This username is taken. Please choose another one.")]
         else:
-            user = User(
-                username=username,
-                display_name=person_form.display_name.data.strip(),
-                role=COORDINATOR,
-                centre_id=person_form.centre.data,
-            )
-            password = accounts.temporary_password()
-            user.set_password(password)
-            user.must_change_password = True
-            db.add(user)
-            db.flush()
-            db.add(CoordinatorCentre(coordinator_id=user.id, centre_id=person_form.centre.data))
-            audit.record(db, signed_in(), audit.CREATED, user, COORDINATOR)
-            db.commit()
             return render_template("coordinate/created.html", user=user, password=password)
     if action == "assign" and assign_form.validate_on_submit():
-        exists = db.get(CoordinatorCentre, (assign_form.coordinator.data, assign_form.centre.data))
-        if exists is None:
-            db.add(
-                CoordinatorCentre(
-                    coordinator_id=assign_form.coordinator.data, centre_id=assign_form.centre.data
-                )
-            )
-            db.commit()
+        services.assign_centre(db, assign_form.coordinator.data, assign_form.centre.data)
         flash(_("Saved."), "success")
         return redirect(url_for("admin.overview"))
     status = 400 if request.method == "POST" else 200
@@ -103,21 +85,20 @@ def overview():  # type: ignore[no-untyped-def]
 
 @bp.post("/coordinators/<int:user_id>/centres/<int:centre_id>/remove")
 @roles_required(ADMIN)
-def unassign(user_id: int, centre_id: int):  # type: ignore[no-untyped-def]
+def unassign(user_id: int, centre_id: int) -> ResponseReturnValue:
     """Take a centre away from a coordinator."""
     db = get_session()
     link = db.get(CoordinatorCentre, (user_id, centre_id))
     if link is None:
         abort(404)
-    db.delete(link)
-    db.commit()
+    services.unassign_centre(db, link)
     flash(_("Saved."), "success")
     return redirect(url_for("admin.overview"))
 
 
 @bp.get("/accounts")
 @roles_required(ADMIN)
-def all_accounts():  # type: ignore[no-untyped-def]
+def all_accounts() -> ResponseReturnValue:
     """Every account, a page at a time."""
     db = get_session()
     page = _page()
@@ -139,7 +120,7 @@ def all_accounts():  # type: ignore[no-untyped-def]
 
 @bp.get("/audit")
 @roles_required(ADMIN)
-def audit_log():  # type: ignore[no-untyped-def]
+def audit_log() -> ResponseReturnValue:
     """Who looked at or changed whose data, newest first."""
     db = get_session()
     page = _page()

@@ -71,8 +71,7 @@ def login():  # type: ignore[no-untyped-def]
         if verdict.allowed:
             db = get_session()
             user = services.authenticate(db, username, form.password.data or "")
-            if user is not None:
-                db.commit()  # a password hash renewed to the current method
+            if user is not None:  # a renewed password hash is committed with the request
                 next_path = safe_next(request.args.get("next"))
                 if user.totp_secret:
                     sessions.start_second_step(user, next_path)
@@ -102,7 +101,6 @@ def login_code():  # type: ignore[no-untyped-def]
         verdict = throttle.check(user.username, _address())
         if verdict.allowed:
             if services.verify_totp(user, form.code.data or ""):
-                db.commit()
                 throttle.record_success(user.username)
                 sessions.begin(user)
                 return redirect(next_path or url_for("learn.home"))
@@ -120,9 +118,7 @@ def login_code():  # type: ignore[no-untyped-def]
 def logout():  # type: ignore[no-untyped-def]
     """Sign out: the session version moves on, so this cookie never works again."""
     if current_user.is_authenticated:
-        db = get_session()
-        services.end_all_sessions(current_user._get_current_object())  # type: ignore[attr-defined]
-        db.commit()
+        services.end_all_sessions(signed_in())
     sessions.end()
     flash(_("You are signed out. See you soon!"), "success")
     return security.clear_site_data(redirect(url_for("auth.login")))
@@ -150,7 +146,6 @@ def change_password():  # type: ignore[no-untyped-def]
                 ]
         if not form.errors:
             services.change_password(user, form.new_password.data or "")
-            get_session().commit()
             throttle.record_success(user.username)
             sessions.begin(user)
             flash(_("Your new password is saved. Please use it from now on."), "success")
@@ -182,7 +177,6 @@ def two_factor():  # type: ignore[no-untyped-def]
     if not sessions.totp_allowed(user):
         abort(404)
     form = CodeForm()
-    db = get_session()
     if not user.totp_secret:
         secret = session.get(TOTP_SETUP_KEY)
         if not isinstance(secret, str) or not secret:
@@ -195,7 +189,6 @@ def two_factor():  # type: ignore[no-untyped-def]
             return _totp_page(user, form, 400)
         user.totp_secret, user.totp_last_step = secret, step
         services.end_all_sessions(user)  # other devices sign in again, now with the code
-        db.commit()
         sessions.begin(user)
         flash(_("The second step is on. From now on you also type a code from the app."), "success")
         return redirect(url_for("auth.two_factor"))
@@ -206,7 +199,6 @@ def two_factor():  # type: ignore[no-untyped-def]
         if form.validate_on_submit():
             if services.verify_totp(user, form.code.data or ""):
                 user.totp_secret, user.totp_last_step = None, None
-                db.commit()
                 flash(_("The second step is off."), "success")
                 return redirect(url_for("auth.two_factor"))
             form.code.errors = [_("This code is not right. Please look at the app and try again.")]

@@ -28,8 +28,8 @@ from learnapp.content import get_library
 from learnapp.content.model import Course, Lesson
 from learnapp.db import get_session
 from learnapp.learn import certificates, lesson_page, practice, quiz, services
-from learnapp.mentor import sessions
 from learnapp.models import HelpRequest
+from learnapp.tandems import home as tandem_home
 
 bp = Blueprint("learn", __name__)
 STAFF_LANDING = {
@@ -85,7 +85,7 @@ def home():  # type: ignore[no-untyped-def]
     next_lesson = (
         point.course.lesson(point.lesson_id, _lang(), library.default_lang) if point else None
     )
-    tandem = sessions.learners_tandem(db, current_user)
+    tandem = tandem_home.learners_tandem(db, current_user)
     return render_template(
         "learn/home.html",
         point=point,
@@ -136,7 +136,6 @@ def _render_lesson(course: Course, lesson: Lesson, status: int = 200, **extra): 
     session = get_session()
     same_as_last = flask_session.get(LAST_LESSON_KEY) == lesson.id
     row = services.record_visit(session, current_user, course.id, lesson.id, same_as_last)
-    session.commit()
     if not same_as_last:
         flask_session[LAST_LESSON_KEY] = lesson.id
     library = get_library()
@@ -172,7 +171,6 @@ def done(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
     session = get_session()
     if request.form.get("undo"):
         services.mark_not_done(session, current_user, lesson.id)
-        session.commit()
         return redirect(url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id))
     if lesson.quiz_required and not services.quiz_passed(
         session, current_user, lesson.id, len(lesson.quiz)
@@ -182,7 +180,6 @@ def done(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
             url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id, _anchor="done")
         )
     services.mark_done(session, current_user, course.id, lesson.id)
-    session.commit()
     flash(_("Well done! This lesson is ticked off."), "success")
     return redirect(
         url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id, _anchor="done")
@@ -209,7 +206,6 @@ def ask_for_help(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def
             learner_id=current_user.id, course_id=course.id, lesson_id=lesson.id, message=message
         )
     )
-    db.commit()
     flash(_("Your request is sent. Your mentor will get in touch with you."), "success")
     return redirect(url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id))
 
@@ -249,7 +245,6 @@ def check(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
             submission_id=submission_id,
         )
     quiz.store(session, current_user, lesson, quiz.grade(lesson, answers.chosen), submission_id)
-    session.commit()
     return redirect(result_url)
 
 
@@ -263,7 +258,6 @@ def practice_start(course_id: str, lesson_id: str):  # type: ignore[no-untyped-d
     session = get_session()
     run = practice.start_run(session, current_user, lesson)
     services.record_visit(session, current_user, course.id, lesson.id)
-    session.commit()
     return redirect(
         url_for("learn.practice_step", course_id=course.id, lesson_id=lesson.id, run_id=run.id)
     )
@@ -297,7 +291,6 @@ def practice_step(course_id: str, lesson_id: str, run_id: int):  # type: ignore[
         else:
             if target.end:
                 services.mark_done(session, current_user, course.id, lesson.id)
-            session.commit()
         return redirect(
             url_for("learn.practice_step", course_id=course.id, lesson_id=lesson.id, run_id=run.id)
         )

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from learnapp.access import LEARNER, MENTOR
 from learnapp.coordinate import reports
 from learnapp.db import get_session
-from learnapp.mentor.services import failed_checks
+from learnapp.progress_rules import stuck_lessons
 from learnapp.models import Centre, Pairing, Progress, QuizAttempt, TandemSession, User
 from tests.boundaries.support import section
 from tests.helpers import PASSWORD, Auth
@@ -309,7 +309,7 @@ def test_stuck_after_two_failed_checks(app, frozen, staff, make_user, checks, st
     if stuck:
         assert "Alpha Selbsttest" in listed  # the lesson's title, not its id
     with app.app_context():
-        found = failed_checks(get_session(), [learner.id])
+        found = stuck_lessons(get_session(), [learner.id])
     assert (found.get(learner.id) == ["alpha-quiz"]) is stuck  # the mentor's list agrees
 
 
@@ -319,7 +319,7 @@ def test_many_wrong_answers_in_one_check_are_one_failure(app, frozen, staff, mak
     answer(app, learner, "alpha-quiz", False, False, False)
     assert "Sina Stuck" not in section(overview(staff), "stuck-heading")
     with app.app_context():
-        assert failed_checks(get_session(), [learner.id]) == {}
+        assert stuck_lessons(get_session(), [learner.id]) == {}
 
 
 def test_one_failure_in_each_of_two_lessons_is_not_stuck(app, frozen, staff, make_user):
