@@ -20,8 +20,8 @@ from sqlalchemy import select
 from learnapp.access import LEARNER, MENTOR
 from learnapp.coordinate import reports
 from learnapp.db import get_session
-from learnapp.progress_rules import stuck_lessons
 from learnapp.models import Centre, Pairing, Progress, QuizAttempt, TandemSession, User
+from learnapp.progress_rules import stuck_lessons
 from tests.boundaries.support import section
 from tests.helpers import PASSWORD, Auth
 
@@ -362,6 +362,33 @@ def test_mentor_sees_the_same_threshold(app, make_user, failures, shown):
     page = client.get("/mentor?lang=en").get_data(as_text=True)
     assert ("went wrong twice or more" in page) is shown
     assert ("Alpha Selbsttest" in page) is shown
+
+
+def test_mentor_and_coordinator_agree_a_completed_lesson_is_not_stuck(app, staff, make_user):
+    """Where the two lists differed: the mentor's also counted a lesson already done."""
+    mentor = make_user(role=MENTOR, username="mentor", display_name="Max Mentor")
+    learner = make_user(role=LEARNER, display_name="Sina Stuck")
+    with app.app_context():
+        db = get_session()
+        db.add(Pairing(mentor_id=mentor.id, learner_id=learner.id))
+        db.add(Progress(user_id=learner.id, course_id="alpha", lesson_id="alpha-quiz"))
+        db.commit()
+    answer(app, learner, "alpha-quiz", *WRONG)
+    answer(app, learner, "alpha-quiz", *WRONG)
+    client = app.test_client()
+    Auth(client).login("mentor")
+
+    def mentor_sees_it() -> bool:
+        return "Alpha Selbsttest" in client.get("/mentor?lang=en").get_data(as_text=True)
+
+    assert mentor_sees_it() and "Sina Stuck" in section(overview(staff), "stuck-heading")
+    with app.app_context():
+        db = get_session()
+        row = db.scalars(select(Progress).where(Progress.user_id == learner.id)).one()
+        row.completed_at = row.started_at
+        db.commit()
+    assert not mentor_sees_it()
+    assert "Sina Stuck" not in section(overview(staff), "stuck-heading")
 
 
 # --- The windows a coordinator types in: whole days from 1 to 365 ----------------------------
