@@ -165,3 +165,15 @@ def test_a_get_that_writes_without_declaring_it_fails_and_keeps_nothing(test_app
     client = test_app.test_client()
     assert client.get("/transaction-test/undeclared").status_code == 500
     assert centres(test_app) == []
+
+
+def test_the_lesson_page_opens_a_transaction_only_when_it_writes(app, learner, auth):
+    """Opening a lesson notes "where the learner was" (one commit); a reload writes nothing."""
+    auth.login("erika")
+    lesson = "/courses/sample/sample-first"
+    with transactions(app) as first_visit:
+        assert auth.client.get(lesson).status_code == 200
+    with transactions(app) as reload:
+        assert auth.client.get(lesson).status_code == 200
+    assert first_visit == {"begin": 1, "commit": 1}
+    assert reload == {"begin": 0, "commit": 0}
