@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from learnapp import audit
+from learnapp.auth import throttle
 from learnapp.models import User
 
 UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
@@ -58,6 +59,28 @@ def set_active(session: Session, actor: User, user: User, active: bool) -> None:
     if not active:
         user.session_version += 1  # signs the person out everywhere
     audit.record(session, actor, audit.REACTIVATED if active else audit.DEACTIVATED, user)
+
+
+def set_preferences(
+    user: User, *, text_size: int, contrast: str, locale: str, speech_rate: int | None
+) -> None:
+    """How pages look and sound for this person, on every tablet (their own choice: no audit)."""
+    user.text_size = text_size
+    user.contrast = contrast
+    user.locale = locale
+    if speech_rate is not None:  # not offered on every page: None keeps the current one
+        user.speech_rate = speech_rate
+
+
+def unlock(session: Session, actor: User, user: User) -> None:
+    """Lift the sign-in pause after too many wrong passwords (the pause is kept by the throttle)."""
+    throttle.unlock(user.username)
+    audit.record(session, actor, audit.UNLOCKED, user)
+
+
+def sign_in_paused(user: User) -> bool:
+    """Too many wrong passwords: signing in with this name waits until someone unlocks it."""
+    return throttle.is_locked(user.username)
 
 
 def suggest_username(session: Session, display_name: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from learnapp.db import side_write
 from learnapp.models import AuditEntry, User
 
 VIEWED = "viewed"
@@ -31,3 +32,15 @@ def record(
             detail=detail[:300],
         )
     )
+
+
+def record_view(session: Session, actor: User, subject: User, detail: str) -> None:
+    """A page showed this person's data: a declared side write of a GET."""
+    side_write(session, "viewed")
+    record(session, actor, VIEWED, subject, detail)
+
+
+def record_export(session: Session, actor: User, subject: User) -> None:
+    """This person's data left the system as a download: a declared side write of a GET."""
+    side_write(session, "exported")
+    record(session, actor, EXPORTED, subject)

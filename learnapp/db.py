@@ -1,23 +1,43 @@
 """Database engine and the one session per request (flask-sqlalchemy-lite style, by hand).
 
-A request that changes things (POST) runs in one transaction: it commits once, or nothing of
-it is kept. A GET or HEAD only reads, and what it writes on the side is one statement each
-(where the learner was, when they were last active, that a mentor looked at a page), so it
-runs without an open transaction, as Django does by default: every page saves the BEGIN and
-COMMIT round trips, which cost more than the queries themselves on a small server. Code that
-must change several rows together belongs in a POST.
+A request is one transaction. Views and services never commit: the request commits once,
+after the view returned a response that is not an error (status below 400) and no exception
+was raised on the way; otherwise everything it wrote is rolled back (see `finish_request`).
+Command-line commands have no request and commit themselves.
+
+A GET or HEAD only reads, on a session without an open transaction: a page that writes
+nothing saves the BEGIN and COMMIT round trips, which cost more than the queries themselves
+on a small server. The few things a GET writes on the side are declared with `side_write`,
+which turns the request into a transaction from there on (committed like a POST's). They are:
+
+- "where the learner was": opening a lesson (learn.services.record_visit);
+- "last active": a signed-in request, at most every few minutes (login.note_activity);
+- "viewed": a mentor or coordinator opened a learner's page (audit.record_view);
+- "exported": a coordinator downloaded a learner's data (coordinate.views.export).
+
+Any other write in a GET is refused (UndeclaredWrite), so a new one cannot slip in unseen.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import Engine, Insert, create_engine, event, exc
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 EXTENSION_KEY = "learnapp_db"
+READING = "reading"  # key in Session.info: True while the session may not write
+FAILED = "db_request_failed"  # key in flask.g: an exception was raised during the request
+
+
+class UndeclaredWrite(RuntimeError):
+    """A GET tried to write without saying so with side_write."""
 
 
 class Database:
@@ -26,9 +46,13 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.session_factory = sessionmaker(bind=engine, expire_on_commit=False)
-        # Same pool; each statement commits on its own (see the module's docstring).
+        # Same pool, no BEGIN: a page that only reads needs no transaction.
         reader = engine.execution_options(isolation_level="AUTOCOMMIT")
-        self.reading_session_factory = sessionmaker(bind=reader, expire_on_commit=False)
+        self.reading_session_factory = sessionmaker(
+            bind=reader, expire_on_commit=False, info={READING: True}
+        )
+        event.listen(self.reading_session_factory, "before_flush", _refuse_flush)
+        event.listen(self.reading_session_factory, "do_orm_execute", _refuse_statement)
 
 
 def make_engine(url: str, busy_timeout_ms: int = 10_000, ping_after_idle_s: float = 10) -> Engine:
@@ -37,7 +61,9 @@ def make_engine(url: str, busy_timeout_ms: int = 10_000, ping_after_idle_s: floa
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(
+            dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry
+        ) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
@@ -60,11 +86,15 @@ def _ping_idle_connections(engine: Engine, after_s: float) -> None:
     """
 
     @event.listens_for(engine, "checkin")
-    def _note_idle_since(_dbapi_connection, record):  # type: ignore[no-untyped-def]
+    def _note_idle_since(_dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
         record.info["idle_since"] = time.monotonic()
 
     @event.listens_for(engine, "checkout")
-    def _ping_if_idle(dbapi_connection, record, _proxy):  # type: ignore[no-untyped-def]
+    def _ping_if_idle(
+        dbapi_connection: DBAPIConnection,
+        record: ConnectionPoolEntry,
+        _proxy: PoolProxiedConnection,
+    ) -> None:
         idle_since = record.info.get("idle_since")  # none yet: a brand-new connection
         if idle_since is None or time.monotonic() - idle_since < after_s:
             return
@@ -83,7 +113,9 @@ def init_app(app: Flask) -> None:
         app.config["DATABASE_PING_AFTER_IDLE_SECONDS"],
     )
     app.extensions[EXTENSION_KEY] = Database(engine)
+    app.after_request(finish_request)
     app.teardown_appcontext(_close_session)
+    _note_handled_exceptions(app)
 
 
 def get_db() -> Database:
@@ -103,16 +135,67 @@ def get_session() -> Session:
     return g.db_session
 
 
+def side_write(session: Session, what: str) -> None:
+    """Declare that this request writes `what` although it is a GET (see the module's list).
+
+    A reading session becomes a transactional one from here on: it is committed at the end
+    of the request like a POST's, or rolled back if the request fails. Call it before the
+    write; in a POST or a command it changes nothing.
+    """
+    if not session.info.get(READING):
+        return
+    if session.new or session.dirty or session.deleted:
+        raise UndeclaredWrite(f"changes were made before declaring the side write {what!r}")
+    session.commit()  # ends the reading (BEGIN-less) use of the connection; writes nothing
+    session.bind = get_db().engine
+    session.info[READING] = False
+
+
+def _refuse_flush(session: Session, _flush: UOWTransaction, _instances: object) -> None:
+    if session.info.get(READING):
+        raise UndeclaredWrite("a GET changed rows without side_write")
+
+
+def _refuse_statement(state: ORMExecuteState) -> None:
+    if state.session.info.get(READING) and (state.is_insert or state.is_update or state.is_delete):
+        raise UndeclaredWrite("a GET ran an INSERT, UPDATE or DELETE without side_write")
+
+
+def finish_request(response: Response) -> Response:
+    """Commit the request's one transaction if it went well; otherwise keep nothing of it."""
+    session: Session | None = g.get("db_session")
+    if session is None or session.info.get(READING):
+        return response  # nothing was written (writes in a reading session are refused)
+    if response.status_code < 400 and not g.get(FAILED):
+        session.commit()
+    else:
+        session.rollback()
+    return response
+
+
+def _note_handled_exceptions(app: Flask) -> None:
+    """Remember that an exception was raised, even when a handler turned it into a page.
+
+    An error handler may answer with a redirect or a 200 page (e.g. a broken lesson), so the
+    status code alone does not say whether the view finished.
+    """
+    handle: Callable[[Exception], Any] = app.handle_user_exception
+
+    def handle_user_exception(error: Exception) -> Any:
+        g.setdefault(FAILED, True)
+        return handle(error)
+
+    setattr(app, "handle_user_exception", handle_user_exception)  # noqa: B010 (keeps mypy calm)
+
+
 def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
-        session.close()
-
-
-INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+        session.close()  # rolls back whatever was not committed
 
 
 def insert_ignoring_duplicates(session: Session, model: type, unique: list[str]) -> Insert:
     """INSERT … ON CONFLICT (unique) DO NOTHING, in the dialect of the session's database."""
-    insert = INSERTS[session.get_bind().dialect.name]  # the two databases the app runs on
-    return insert(model).on_conflict_do_nothing(index_elements=unique)
+    if session.get_bind().dialect.name == "postgresql":  # the two databases the app runs on
+        return postgresql.insert(model).on_conflict_do_nothing(index_elements=unique)
+    return sqlite.insert(model).on_conflict_do_nothing(index_elements=unique)

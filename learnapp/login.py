@@ -10,7 +10,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from learnapp.auth.services import load_user
-from learnapp.db import get_session
+from learnapp.db import get_session, side_write
 from learnapp.models import User
 from learnapp.models.base import utcnow
 
@@ -35,8 +35,8 @@ def note_activity() -> None:
     now = utcnow()
     last = current_user.last_active_at
     if last is None or now - last > LAST_ACTIVE_RESOLUTION:
-        current_user.last_active_at = now
-        get_session().commit()
+        side_write(get_session(), "last active")
+        current_user.last_active_at = now  # committed with the request
 
 
 def init_app(app: Flask) -> None:

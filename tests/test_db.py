@@ -1,4 +1,5 @@
-"""The database session: GETs run without an open transaction, POSTs in one; idle pings."""
+"""The database session: GETs run without an open transaction unless they declare a side
+write, POSTs in one; idle pings."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ import psycopg
 import pytest
 from sqlalchemy import func, select, text
 
-from learnapp.db import get_session, insert_ignoring_duplicates, make_engine
+from learnapp.db import (
+    UndeclaredWrite,
+    get_session,
+    insert_ignoring_duplicates,
+    make_engine,
+    side_write,
+)
 from learnapp.models import Centre, Progress
 from tests.services import needs_postgres
 
@@ -21,14 +28,26 @@ def centres_seen_from_elsewhere(app) -> int:  # type: ignore[no-untyped-def]
         return other.scalar(select(func.count()).select_from(Centre))
 
 
-def test_a_get_writes_statement_by_statement(app):
-    """What a page writes on the side is kept at once: no transaction is left open."""
+def test_a_get_refuses_an_undeclared_write(app):
+    """A GET reads without a transaction; a write it did not declare is an error, not kept."""
     with app.test_request_context("/", method="GET"):
         session = get_session()
-        session.add(Centre(name="Seen at once", town="Emden"))
-        session.flush()
-        assert centres_seen_from_elsewhere(app) == 1
+        session.add(Centre(name="Not declared", town="Emden"))
+        with pytest.raises(UndeclaredWrite):
+            session.flush()
         session.close()
+    assert centres_seen_from_elsewhere(app) == 0
+
+
+def test_a_declared_side_write_turns_a_get_into_a_transaction(app):
+    with app.test_request_context("/", method="GET"):
+        session = get_session()
+        side_write(session, "a test's centre")
+        session.add(Centre(name="Declared", town="Emden"))
+        session.flush()
+        assert centres_seen_from_elsewhere(app) == 0  # not before the request commits
+        session.commit()
+    assert centres_seen_from_elsewhere(app) == 1
 
 
 def test_a_post_is_one_transaction(app):
@@ -55,6 +74,7 @@ def test_an_insert_that_meets_a_duplicate_changes_nothing(app, learner):
     """Two tabs opening the same lesson at once: the second insert is ignored, not an error."""
     with app.test_request_context("/", method="GET"):
         session = get_session()
+        side_write(session, "where the learner was")
         for _ in range(2):
             session.execute(
                 insert_ignoring_duplicates(session, Progress, ["user_id", "lesson_id"]).values(

@@ -11,8 +11,8 @@ from learnapp.access import MENTOR
 from learnapp.content import get_library
 from learnapp.db import get_session
 from learnapp.demo_large import generate
-from learnapp.mentor.services import STUCK_AFTER_FAILED_CHECKS
 from learnapp.models import Base, Pairing, Progress, QuizAttempt, TandemSession, User
+from learnapp.progress_rules import STUCK_AFTER_FAILED_CHECKS
 from tests.helpers import Auth, count_queries
 
 PAGES = {

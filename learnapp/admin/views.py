@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from learnapp import accounts, audit
 from learnapp.access import ADMIN, COORDINATOR, roles_required, signed_in
+from learnapp.admin import services
 from learnapp.admin.forms import AssignForm, CentreForm, CoordinatorForm
 from learnapp.db import get_session
 from learnapp.models import AuditEntry, Centre, CoordinatorCentre, User
@@ -51,43 +51,24 @@ def overview() -> ResponseReturnValue:
     assign_form.coordinator.choices = [SelectChoice(u.id, u.display_name) for u in coordinators]
     action = request.form.get("action")
     if action == "centre" and centre_form.validate_on_submit():
-        db.add(
-            Centre(name=centre_form.name.data.strip(), town=(centre_form.town.data or "").strip())
-        )
-        db.commit()
+        services.create_centre(db, centre_form.name.data, centre_form.town.data or "")
         flash(_("The centre is created."), "success")
         return redirect(url_for("admin.overview"))
     if action == "coordinator" and person_form.validate_on_submit():
-        username = person_form.username.data or accounts.suggest_username(
-            db, person_form.display_name.data
-        )
-        if db.scalars(select(User.id).where(User.username == username)).first():
+        try:
+            user, password = services.create_coordinator(
+                db,
+                signed_in(),
+                person_form.display_name.data,
+                person_form.username.data,
+                person_form.centre.data,
+            )
+        except services.UsernameTaken:
             person_form.username.errors = [_("This username is taken. Please choose another one.")]
         else:
-            user = User(
-                username=username,
-                display_name=person_form.display_name.data.strip(),
-                role=COORDINATOR,
-                centre_id=person_form.centre.data,
-            )
-            password = accounts.temporary_password()
-            user.set_password(password)
-            user.must_change_password = True
-            db.add(user)
-            db.flush()
-            db.add(CoordinatorCentre(coordinator_id=user.id, centre_id=person_form.centre.data))
-            audit.record(db, signed_in(), audit.CREATED, user, COORDINATOR)
-            db.commit()
             return render_template("coordinate/created.html", user=user, password=password)
     if action == "assign" and assign_form.validate_on_submit():
-        exists = db.get(CoordinatorCentre, (assign_form.coordinator.data, assign_form.centre.data))
-        if exists is None:
-            db.add(
-                CoordinatorCentre(
-                    coordinator_id=assign_form.coordinator.data, centre_id=assign_form.centre.data
-                )
-            )
-            db.commit()
+        services.assign_centre(db, assign_form.coordinator.data, assign_form.centre.data)
         flash(_("Saved."), "success")
         return redirect(url_for("admin.overview"))
     status = 400 if request.method == "POST" else 200
@@ -110,8 +91,7 @@ def unassign(user_id: int, centre_id: int) -> ResponseReturnValue:
     link = db.get(CoordinatorCentre, (user_id, centre_id))
     if link is None:
         abort(404)
-    db.delete(link)
-    db.commit()
+    services.unassign_centre(db, link)
     flash(_("Saved."), "success")
     return redirect(url_for("admin.overview"))
 

@@ -11,12 +11,14 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -27,6 +29,7 @@ from learnapp.auth.forms import ChangePasswordForm, CodeForm, LoginForm
 from learnapp.auth.sessions import safe_next
 from learnapp.auth.throttle import Verdict, get_throttle
 from learnapp.db import get_session
+from learnapp.models import User
 
 bp = Blueprint("auth", __name__)
 TOTP_SETUP_KEY = "_totp_setup"
@@ -56,7 +59,7 @@ def _wrong_password() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     """Sign in with username and password; errors are shown next to the field."""
     if current_user.is_authenticated:
         return redirect(url_for("learn.home"))
@@ -71,8 +74,7 @@ def login():  # type: ignore[no-untyped-def]
         if verdict.allowed:
             db = get_session()
             user = services.authenticate(db, username, form.password.data or "")
-            if user is not None:
-                db.commit()  # a password hash renewed to the current method
+            if user is not None:  # a renewed password hash is committed with the request
                 next_path = safe_next(request.args.get("next"))
                 if user.totp_secret:
                     sessions.start_second_step(user, next_path)
@@ -87,7 +89,7 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-def login_code():  # type: ignore[no-untyped-def]
+def login_code() -> ResponseReturnValue:
     """The second step for accounts with an authenticator app: six digits."""
     db = get_session()
     pending = sessions.pending_second_step(db)
@@ -102,7 +104,6 @@ def login_code():  # type: ignore[no-untyped-def]
         verdict = throttle.check(user.username, _address())
         if verdict.allowed:
             if services.verify_totp(user, form.code.data or ""):
-                db.commit()
                 throttle.record_success(user.username)
                 sessions.begin(user)
                 return redirect(next_path or url_for("learn.home"))
@@ -117,20 +118,18 @@ def login_code():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/logout")
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     """Sign out: the session version moves on, so this cookie never works again."""
     if current_user.is_authenticated:
-        db = get_session()
-        services.end_all_sessions(current_user._get_current_object())  # type: ignore[attr-defined]
-        db.commit()
+        services.end_all_sessions(signed_in())
     sessions.end()
     flash(_("You are signed out. See you soon!"), "success")
-    return security.clear_site_data(redirect(url_for("auth.login")))
+    return security.clear_site_data(make_response(redirect(url_for("auth.login"))))
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
-def change_password():  # type: ignore[no-untyped-def]
+def change_password() -> ResponseReturnValue:
     """Choose a new password: the current one first, unless a mentor just set a temporary one."""
     user = signed_in()
     forced = user.must_change_password
@@ -150,7 +149,6 @@ def change_password():  # type: ignore[no-untyped-def]
                 ]
         if not form.errors:
             services.change_password(user, form.new_password.data or "")
-            get_session().commit()
             throttle.record_success(user.username)
             sessions.begin(user)
             flash(_("Your new password is saved. Please use it from now on."), "success")
@@ -159,7 +157,7 @@ def change_password():  # type: ignore[no-untyped-def]
     return render_template("auth/password.html", form=form, forced=forced), status
 
 
-def _totp_page(user, form: CodeForm, status: int = 200):  # type: ignore[no-untyped-def]
+def _totp_page(user: User, form: CodeForm, status: int = 200) -> ResponseReturnValue:
     secret = session.get(TOTP_SETUP_KEY) if not user.totp_secret else None
     groups = [secret[i : i + 4] for i in range(0, len(secret), 4)] if secret else []
     return (
@@ -176,13 +174,12 @@ def _totp_page(user, form: CodeForm, status: int = 200):  # type: ignore[no-unty
 
 @bp.route("/two-factor", methods=["GET", "POST"])
 @login_required
-def two_factor():  # type: ignore[no-untyped-def]
+def two_factor() -> ResponseReturnValue:
     """Turn the second step (an authenticator app) on or off."""
     user = signed_in()
     if not sessions.totp_allowed(user):
         abort(404)
     form = CodeForm()
-    db = get_session()
     if not user.totp_secret:
         secret = session.get(TOTP_SETUP_KEY)
         if not isinstance(secret, str) or not secret:
@@ -195,7 +192,6 @@ def two_factor():  # type: ignore[no-untyped-def]
             return _totp_page(user, form, 400)
         user.totp_secret, user.totp_last_step = secret, step
         services.end_all_sessions(user)  # other devices sign in again, now with the code
-        db.commit()
         sessions.begin(user)
         flash(_("The second step is on. From now on you also type a code from the app."), "success")
         return redirect(url_for("auth.two_factor"))
@@ -206,7 +202,6 @@ def two_factor():  # type: ignore[no-untyped-def]
         if form.validate_on_submit():
             if services.verify_totp(user, form.code.data or ""):
                 user.totp_secret, user.totp_last_step = None, None
-                db.commit()
                 flash(_("The second step is off."), "success")
                 return redirect(url_for("auth.two_factor"))
             form.code.errors = [_("This code is not right. Please look at the app and try again.")]
@@ -216,7 +211,7 @@ def two_factor():  # type: ignore[no-untyped-def]
 
 @bp.get("/two-factor/qr.svg")
 @login_required
-def two_factor_qr():  # type: ignore[no-untyped-def]
+def two_factor_qr() -> ResponseReturnValue:
     """The QR code an authenticator app scans while the second step is being set up."""
     secret = session.get(TOTP_SETUP_KEY)
     if current_user.totp_secret or not isinstance(secret, str):

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, func, select, union
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, func, select, union
 from sqlalchemy.orm import Session, joinedload
 
 from learnapp.access import LEARNER, MENTOR
 from learnapp.clock import CENTRE_TZ, local_now
-from learnapp.mentor.services import STUCK_AFTER_FAILED_CHECKS
 from learnapp.models import Centre, Pairing, Progress, QuizAttempt, TandemSession, User
 from learnapp.models.base import utcnow
+from learnapp.progress_rules import stuck_lessons_query
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,13 @@ class Month:
 
     def utc_bounds(self) -> tuple[datetime, datetime]:
         """The same month in UTC, how activity timestamps are stored."""
-        return tuple(  # type: ignore[return-value]
-            moment.replace(tzinfo=CENTRE_TZ).astimezone(UTC).replace(tzinfo=None)
-            for moment in self.local_bounds()
-        )
+        start, end = self.local_bounds()
+        return _utc(start), _utc(end)
+
+
+def _utc(moment: datetime) -> datetime:
+    """A moment on the centre's clock as the naive UTC time the database stores."""
+    return moment.replace(tzinfo=CENTRE_TZ).astimezone(UTC).replace(tzinfo=None)
 
 
 @dataclass
@@ -78,13 +82,17 @@ class MonthReport:
     learners: list[LearnerMonth] = field(default_factory=list)
 
 
-def _in(column, bounds):  # type: ignore[no-untyped-def]
+Bounds = tuple[datetime, datetime]
+
+
+def _in(column: SQLColumnExpression[Any], bounds: Bounds) -> ColumnElement[bool]:
     return and_(column >= bounds[0], column < bounds[1])
 
 
 def month_report(session: Session, centres: list[Centre], month: Month) -> MonthReport:
     """Sessions held, volunteer hours, active and new learners, lessons completed."""
-    by_id = {centre.id: CentreMonth(centre) for centre in centres}
+    # Keyed as the rows' User.centre_id comes back (typed optional; never None here).
+    by_id: dict[int | None, CentreMonth] = {centre.id: CentreMonth(centre) for centre in centres}
     report = MonthReport(month, list(by_id.values()))
     if not by_id:
         return report
@@ -136,7 +144,9 @@ def month_report(session: Session, centres: list[Centre], month: Month) -> Month
     return report
 
 
-def _learner_rows(session: Session, centre_ids, local, utc) -> list[LearnerMonth]:  # type: ignore[no-untyped-def]
+def _learner_rows(
+    session: Session, centre_ids: list[int | None], local: Bounds, utc: Bounds
+) -> list[LearnerMonth]:
     """Per learner of the centres: lessons completed and sessions held in the month."""
     rows = {
         user.id: LearnerMonth(user)
@@ -206,24 +216,13 @@ def early_warnings(
         )
     )
 
-    failed = (
-        select(QuizAttempt.user_id, QuizAttempt.lesson_id)
-        .where(QuizAttempt.correct.is_(False))
-        .group_by(QuizAttempt.user_id, QuizAttempt.lesson_id)
-        .having(func.count(func.distinct(QuizAttempt.submission_id)) >= STUCK_AFTER_FAILED_CHECKS)
-        .subquery()
-    )
-    completed = select(Progress.id).where(
-        Progress.user_id == failed.c.user_id,
-        Progress.lesson_id == failed.c.lesson_id,
-        Progress.completed_at.is_not(None),
-    )
+    stuck_rows = stuck_lessons_query().subquery()
     stuck = [
         (user, lesson_id)
         for user, lesson_id in session.execute(
-            select(User, failed.c.lesson_id)
-            .join(failed, failed.c.user_id == User.id)
-            .where(in_centres, User.active.is_(True), ~completed.exists())
+            select(User, stuck_rows.c.lesson_id)
+            .join(stuck_rows, stuck_rows.c.user_id == User.id)
+            .where(in_centres, User.active.is_(True))
             .order_by(User.display_name)
         )
     ]

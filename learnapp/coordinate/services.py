@@ -19,7 +19,6 @@ from learnapp.access import LEARNER, MENTOR, coordinated_centre_ids
 from learnapp.auth import throttle
 from learnapp.coarse_time import local_month_start, utc_month_start
 from learnapp.content.library import Library
-from learnapp.mentor.services import learner_detail
 from learnapp.models import (
     AuditEntry,
     Centre,
@@ -32,6 +31,7 @@ from learnapp.models import (
     User,
 )
 from learnapp.models.base import utcnow
+from learnapp.tandems.queries import learner_detail
 
 
 class PairingRefused(Exception):
@@ -91,19 +91,28 @@ def pair(
     current = session.scalars(
         select(Pairing).where(Pairing.learner_id == learner.id, Pairing.ended_at.is_(None))
     ).first()
-    if current is not None:
-        if current.mentor_id == mentor.id:
-            raise PairingRefused(_("These two are already paired."))
-        current.ended_at = utcnow()
-        session.flush()
-    pairing = Pairing(mentor_id=mentor.id, learner_id=learner.id)
+    if current is not None and current.mentor_id == mentor.id:
+        raise PairingRefused(_("These two are already paired."))
     try:
+        # One savepoint for both steps: if the new pairing is refused, the old one goes on.
         with session.begin_nested():
+            if current is not None:
+                current.ended_at = utcnow()
+                session.flush()
+            pairing = Pairing(mentor_id=mentor.id, learner_id=learner.id)
             session.add(pairing)
     except IntegrityError as error:  # someone paired the learner at the same moment
         raise PairingRefused(_("This learner was just paired by someone else.")) from error
     audit.record(session, actor, audit.PAIRED, learner, f"mentor {mentor.id}")
     return pairing
+
+
+def pair_chosen(session: Session, actor: User, mentor_id: int, learner_id: int) -> Pairing:
+    """Pair the people chosen in the form, within the centres the actor coordinates."""
+    mentor, learner = session.get(User, mentor_id), session.get(User, learner_id)
+    if mentor is None or learner is None:
+        raise PairingRefused(_("Please choose a mentor and a learner."))
+    return pair(session, actor, mentor, learner, coordinated_centre_ids(session, actor))
 
 
 def end_pairing(session: Session, actor: User, pairing: Pairing) -> None:
@@ -129,6 +138,42 @@ def create_account(
     session.flush()
     audit.record(session, actor, audit.CREATED, user, role)
     return user, password
+
+
+class AccountRefused(Exception):
+    """A new account the rules do not allow; `field` is the form field the reason belongs to."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+
+
+def new_account(
+    session: Session,
+    actor: User,
+    *,
+    role: str,
+    display_name: str,
+    username: str | None,
+    centre_id: int,
+    centres: list[Centre],
+) -> tuple[User, str]:
+    """Create an account in one of the actor's centres; a username is made from the name if
+    none is given. Refused when the centre is not the actor's or the username is taken."""
+    centre = next((c for c in centres if c.id == centre_id), None)
+    username = username or accounts.suggest_username(session, display_name)
+    if centre is None:
+        raise AccountRefused("centre", _("Please choose one of your centres."))
+    if session.scalars(select(User.id).where(User.username == username)).first() is not None:
+        raise AccountRefused("username", _("This username is taken. Please choose another one."))
+    return create_account(
+        session,
+        actor,
+        role=role,
+        display_name=display_name.strip(),
+        username=username,
+        centre=centre,
+    )
 
 
 def export_learner(session: Session, learner: User, library: Library) -> dict[str, Any]:

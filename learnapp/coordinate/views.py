@@ -16,8 +16,8 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from learnapp import accounts, audit
@@ -27,11 +27,9 @@ from learnapp.access import (
     LEARNER,
     MENTOR,
     account_or_404,
-    coordinated_centre_ids,
     roles_required,
     signed_in,
 )
-from learnapp.auth import throttle
 from learnapp.clock import local_now
 from learnapp.content import get_library
 from learnapp.coordinate import reports, services
@@ -56,7 +54,7 @@ def _days(name: str, default: int) -> int:
 
 @bp.get("")
 @roles_required(*STAFF)
-def overview():  # type: ignore[no-untyped-def]
+def overview() -> ResponseReturnValue:
     """Early warnings first: who may be slipping away."""
     inactive_days = _days("inactive_days", current_app.config["EARLY_WARNING_INACTIVE_DAYS"])
     session_days = _days("session_days", current_app.config["EARLY_WARNING_SESSION_DAYS"])
@@ -71,7 +69,7 @@ def overview():  # type: ignore[no-untyped-def]
 
 @bp.get("/accounts")
 @roles_required(*STAFF)
-def accounts_list():  # type: ignore[no-untyped-def]
+def accounts_list() -> ResponseReturnValue:
     """Learners and mentors of the coordinator's centres."""
     db = get_session()
     centres = services.centres_of(db, signed_in())
@@ -81,30 +79,26 @@ def accounts_list():  # type: ignore[no-untyped-def]
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
 @roles_required(*STAFF)
-def account_new():  # type: ignore[no-untyped-def]
+def account_new() -> ResponseReturnValue:
     """Create a learner or mentor; the temporary password is shown once."""
     db = get_session()
     centres = services.centres_of(db, signed_in())
     form = AccountForm()
     form.centre.choices = [SelectChoice(c.id, c.name) for c in centres]
     if form.validate_on_submit():
-        centre = next((c for c in centres if c.id == form.centre.data), None)
-        username = form.username.data or accounts.suggest_username(db, form.display_name.data)
-        taken = db.scalars(select(User.id).where(User.username == username)).first()
-        if centre is None:
-            form.centre.errors = [_("Please choose one of your centres.")]
-        elif taken is not None:
-            form.username.errors = [_("This username is taken. Please choose another one.")]
-        else:
-            user, password = services.create_account(
+        try:
+            user, password = services.new_account(
                 db,
                 signed_in(),
                 role=form.role.data,
-                display_name=form.display_name.data.strip(),
-                username=username,
-                centre=centre,
+                display_name=form.display_name.data,
+                username=form.username.data,
+                centre_id=form.centre.data,
+                centres=centres,
             )
-            db.commit()
+        except services.AccountRefused as refused:
+            form[refused.field].errors = [str(refused)]
+        else:
             return render_template("coordinate/created.html", user=user, password=password)
     status = 400 if form.is_submitted() and form.errors else 200
     return render_template("coordinate/account_new.html", form=form), status
@@ -112,43 +106,39 @@ def account_new():  # type: ignore[no-untyped-def]
 
 @bp.post("/accounts/<int:user_id>/active")
 @roles_required(*STAFF)
-def account_active(user_id: int):  # type: ignore[no-untyped-def]
+def account_active(user_id: int) -> ResponseReturnValue:
     """Deactivate or reactivate an account."""
     db = get_session()
     account = account_or_404(db, signed_in(), user_id)
     accounts.set_active(db, signed_in(), account, request.form.get("active") == "1")
-    db.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("coordinate.accounts_list"))
 
 
 @bp.post("/accounts/<int:user_id>/password")
 @roles_required(*STAFF)
-def account_password(user_id: int):  # type: ignore[no-untyped-def]
+def account_password(user_id: int) -> ResponseReturnValue:
     """Give any account of the centre a temporary password."""
     db = get_session()
     account = account_or_404(db, signed_in(), user_id)
     password = accounts.set_temporary_password(db, signed_in(), account)
-    db.commit()
     return render_template("coordinate/created.html", user=account, password=password, reset=True)
 
 
 @bp.post("/accounts/<int:user_id>/unlock")
 @roles_required(*STAFF)
-def account_unlock(user_id: int):  # type: ignore[no-untyped-def]
+def account_unlock(user_id: int) -> ResponseReturnValue:
     """Lift a sign-in pause after too many wrong passwords."""
     db = get_session()
     account = account_or_404(db, signed_in(), user_id)
-    throttle.unlock(account.username)
-    audit.record(db, signed_in(), audit.UNLOCKED, account)
-    db.commit()
+    accounts.unlock(db, signed_in(), account)
     flash(_("%(name)s can sign in again.", name=account.display_name), "success")
     return redirect(url_for("coordinate.accounts_list"))
 
 
 @bp.route("/pairings", methods=["GET", "POST"])
 @roles_required(*STAFF)
-def pairings():  # type: ignore[no-untyped-def]
+def pairings() -> ResponseReturnValue:
     """Active pairings and a form to pair a mentor with a learner."""
     db = get_session()
     centre_ids = _centre_ids()
@@ -161,22 +151,16 @@ def pairings():  # type: ignore[no-untyped-def]
         SelectChoice(p.id, p.display_name) for p in people if p.role == LEARNER and p.active
     ]
     if form.validate_on_submit():
-        mentor = db.get(User, form.mentor.data)
-        learner = db.get(User, form.learner.data)
         try:
-            if mentor is None or learner is None:
-                raise services.PairingRefused(_("Please choose a mentor and a learner."))
-            services.pair(db, signed_in(), mentor, learner, coordinated_centre_ids(db, signed_in()))
+            pairing = services.pair_chosen(db, signed_in(), form.mentor.data, form.learner.data)
         except services.PairingRefused as refused:
-            db.rollback()
             form.learner.errors = [*form.learner.errors, str(refused)]
         else:
-            db.commit()
             flash(
                 _(
                     "%(mentor)s and %(learner)s are now a tandem.",
-                    mentor=mentor.display_name,
-                    learner=learner.display_name,
+                    mentor=pairing.mentor.display_name,
+                    learner=pairing.learner.display_name,
                 ),
                 "success",
             )
@@ -191,7 +175,7 @@ def pairings():  # type: ignore[no-untyped-def]
 
 @bp.post("/pairings/<int:pairing_id>/end")
 @roles_required(*STAFF)
-def pairing_end(pairing_id: int):  # type: ignore[no-untyped-def]
+def pairing_end(pairing_id: int) -> ResponseReturnValue:
     """End a pairing (it stays in the history)."""
     db = get_session()
     pairing = db.get(Pairing, pairing_id)
@@ -199,7 +183,6 @@ def pairing_end(pairing_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     account_or_404(db, signed_in(), pairing.learner_id)
     services.end_pairing(db, signed_in(), pairing)
-    db.commit()
     flash(_("The pairing has ended."), "success")
     return redirect(url_for("coordinate.pairings"))
 
@@ -217,14 +200,13 @@ def _card_address(user: User) -> str:
 
 @bp.route("/learners/<int:user_id>/card", methods=["GET", "POST"])
 @roles_required(*STAFF)
-def login_card(user_id: int):  # type: ignore[no-untyped-def]
+def login_card(user_id: int) -> ResponseReturnValue:
     """A printable login card; a password is printed only when set now (POST)."""
     db = get_session()
     learner = _learner(user_id)
     password = None
     if request.method == "POST":
         password = accounts.set_temporary_password(db, signed_in(), learner)
-        db.commit()
     return render_template(
         "coordinate/card.html",
         learner=learner,
@@ -236,7 +218,7 @@ def login_card(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/learners/<int:user_id>/qr.svg")
 @roles_required(*STAFF)
-def login_qr(user_id: int):  # type: ignore[no-untyped-def]
+def login_qr(user_id: int) -> ResponseReturnValue:
     """QR code that opens the sign-in page with the username filled in."""
     learner = _learner(user_id)
     svg = segno.make(_card_address(learner), error="m").svg_inline(scale=6, border=2)
@@ -245,14 +227,13 @@ def login_qr(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/learners/<int:user_id>/export.json")
 @roles_required(*STAFF)
-def export(user_id: int):  # type: ignore[no-untyped-def]
+def export(user_id: int) -> ResponseReturnValue:
     """Everything stored about a learner, as JSON."""
     db = get_session()
     learner = _learner(user_id)
     # Recorded first: the export lists who saw her data, this download included.
-    audit.record(db, signed_in(), audit.EXPORTED, learner)
+    audit.record_export(db, signed_in(), learner)
     data = services.export_learner(db, learner, get_library())
-    db.commit()
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
         mimetype="application/json",
@@ -262,13 +243,12 @@ def export(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/learners/<int:user_id>/delete", methods=["GET", "POST"])
 @roles_required(*STAFF)
-def delete(user_id: int):  # type: ignore[no-untyped-def]
+def delete(user_id: int) -> ResponseReturnValue:
     """Delete a learner's personal data after a confirmation."""
     db = get_session()
     learner = _learner(user_id)
     if request.method == "POST":  # CSRFProtect has checked the token
         services.delete_learner(db, signed_in(), learner)
-        db.commit()
         flash(_("The learner's personal data is deleted."), "success")
         return redirect(url_for("coordinate.accounts_list"))
     return render_template("coordinate/delete.html", learner=learner)
@@ -285,7 +265,7 @@ def _report(centres: list[Centre]) -> reports.MonthReport:
 
 @bp.get("/reports")
 @roles_required(*STAFF)
-def report():  # type: ignore[no-untyped-def]
+def report() -> ResponseReturnValue:
     """Monthly figures per centre, for funders."""
     centres = services.centres_of(get_session(), signed_in())
     return render_template(
@@ -298,7 +278,7 @@ def report():  # type: ignore[no-untyped-def]
 
 @bp.get("/reports.csv")
 @roles_required(*STAFF)
-def report_csv():  # type: ignore[no-untyped-def]
+def report_csv() -> ResponseReturnValue:
     """The monthly figures as CSV (spreadsheet-safe)."""
     data = _report(services.centres_of(get_session(), signed_in()))
     rows: list[list[object]] = [

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from learnapp.content.library import Library
 from learnapp.content.model import Course
-from learnapp.db import insert_ignoring_duplicates
+from learnapp.db import insert_ignoring_duplicates, side_write
 from learnapp.models import Progress, QuizAttempt, User
 from learnapp.models.base import utcnow
 
@@ -100,10 +100,12 @@ _PROGRESS_ROW = select(Progress).where(
 
 
 def _get_or_create(session: Session, user: User, course_id: str, lesson_id: str) -> Progress:
+    row = session.scalars(_PROGRESS_ROW, {"user_id": user.id, "lesson_id": lesson_id}).first()
+    return row if row is not None else _create(session, user, course_id, lesson_id)
+
+
+def _create(session: Session, user: User, course_id: str, lesson_id: str) -> Progress:
     which = {"user_id": user.id, "lesson_id": lesson_id}
-    row = session.scalars(_PROGRESS_ROW, which).first()
-    if row is not None:
-        return row
     # Two tabs may open the same lesson at once: the unique constraint decides, we re-read.
     # (An insert that ignores a duplicate needs no savepoint, so it also works in a GET.)
     session.execute(
@@ -120,12 +122,16 @@ def record_visit(
     """Note that the learner opened a lesson (it becomes "where was I").
 
     Reloading the lesson that was also the last one opened changes nothing about "where was
-    I", so within a minute it is not written again: a reload then costs no write.
+    I", so within a minute it is not written again: a reload then costs no write (and, in a
+    GET, no transaction).
     """
-    row = _get_or_create(session, user, course_id, lesson_id)
+    row = session.scalars(_PROGRESS_ROW, {"user_id": user.id, "lesson_id": lesson_id}).first()
     now = utcnow()
-    if not same_as_last or now - row.updated_at > REVISIT_WRITE_AFTER:
-        row.updated_at = now
+    if row is not None and same_as_last and now - row.updated_at <= REVISIT_WRITE_AFTER:
+        return row
+    side_write(session, "where the learner was")
+    row = row or _create(session, user, course_id, lesson_id)
+    row.updated_at = now
     return row
 
 

@@ -38,7 +38,7 @@ from learnapp.learn import (
     services,
 )
 from learnapp.learn.limits import LimitReached
-from learnapp.mentor import sessions
+from learnapp.tandems import home as tandem_home
 
 bp = Blueprint("learn", __name__)
 STAFF_LANDING = {
@@ -86,7 +86,7 @@ def home() -> ResponseReturnValue:
     next_lesson = (
         point.course.lesson(point.lesson_id, _lang(), library.default_lang) if point else None
     )
-    tandem = sessions.learners_tandem(db, current_user)
+    tandem = tandem_home.learners_tandem(db, current_user)
     return render_template(
         "learn/home.html",
         point=point,
@@ -135,11 +135,10 @@ def course(course_id: str) -> ResponseReturnValue:
 
 def _render_lesson(
     course: Course, lesson: Lesson, status: int = 200, **extra: Any
-) -> tuple[str, int]:
+) -> ResponseReturnValue:
     session = get_session()
     same_as_last = flask_session.get(LAST_LESSON_KEY) == lesson.id
     row = services.record_visit(session, current_user, course.id, lesson.id, same_as_last)
-    session.commit()
     if not same_as_last:
         flask_session[LAST_LESSON_KEY] = lesson.id
     library = get_library()
@@ -175,7 +174,6 @@ def done(course_id: str, lesson_id: str) -> ResponseReturnValue:
     session = get_session()
     if request.form.get("undo"):
         services.mark_not_done(session, current_user, lesson.id)
-        session.commit()
         return redirect(url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id))
     if lesson.quiz_required and not services.quiz_passed(
         session, current_user, lesson.id, len(lesson.quiz)
@@ -185,7 +183,6 @@ def done(course_id: str, lesson_id: str) -> ResponseReturnValue:
             url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id, _anchor="done")
         )
     services.mark_done(session, current_user, course.id, lesson.id)
-    session.commit()
     flash(_("Well done! This lesson is ticked off."), "success")
     return redirect(
         url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id, _anchor="done")
@@ -214,7 +211,6 @@ def ask_for_help(course_id: str, lesson_id: str) -> ResponseReturnValue:
         return redirect(
             url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id, _anchor="help")
         )
-    db.commit()
     flash(_("Your request is sent. Your mentor will get in touch with you."), "success")
     return redirect(url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id))
 
@@ -260,7 +256,6 @@ def check(course_id: str, lesson_id: str) -> ResponseReturnValue:
         return _render_lesson(
             course, lesson, status=429, answers=answers, submission_id=submission_id
         )
-    session.commit()
     return redirect(result_url)
 
 
@@ -274,7 +269,6 @@ def practice_start(course_id: str, lesson_id: str) -> ResponseReturnValue:
     session = get_session()
     run = practice.start_run(session, current_user, lesson)
     services.record_visit(session, current_user, course.id, lesson.id)
-    session.commit()
     return redirect(
         url_for("learn.practice_step", course_id=course.id, lesson_id=lesson.id, run_id=run.id)
     )
@@ -308,7 +302,6 @@ def practice_step(course_id: str, lesson_id: str, run_id: int) -> ResponseReturn
         else:
             if target.end:
                 services.mark_done(session, current_user, course.id, lesson.id)
-            session.commit()
         return redirect(
             url_for("learn.practice_step", course_id=course.id, lesson_id=lesson.id, run_id=run.id)
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -23,13 +24,12 @@ from learnapp.access import (
     signed_in,
     tandem_session_or_404,
 )
-from learnapp.auth import throttle
 from learnapp.content import get_library
 from learnapp.db import get_session
-from learnapp.mentor import services, sessions
+from learnapp.mentor import services
 from learnapp.mentor.forms import PlanSessionForm, RecordSessionForm
-from learnapp.models import HelpRequest, TandemSession, User
-from learnapp.models.base import utcnow
+from learnapp.models import HelpRequest, User
+from learnapp.tandems import calendar, planning, queries
 from learnapp.whole_numbers import whole_number
 
 bp = Blueprint("mentor", __name__, url_prefix="/mentor")
@@ -38,7 +38,7 @@ STAFF = (MENTOR, COORDINATOR, ADMIN)
 
 @bp.get("")
 @roles_required(MENTOR)
-def dashboard():  # type: ignore[no-untyped-def]
+def dashboard() -> ResponseReturnValue:
     """The mentor's paired learners at a glance, most urgent first."""
     library = get_library()
     summaries = services.dashboard(get_session(), signed_in(), library)
@@ -47,61 +47,54 @@ def dashboard():  # type: ignore[no-untyped-def]
 
 @bp.get("/learners/<int:learner_id>")
 @roles_required(*STAFF)
-def learner(learner_id: int):  # type: ignore[no-untyped-def]
+def learner(learner_id: int) -> ResponseReturnValue:
     """One learner's progress, self-checks, practice, sessions and help requests."""
     db = get_session()
     person = learner_or_404(db, signed_in(), learner_id)
     library = get_library()
-    detail = services.learner_detail(db, person, library)
-    audit.record(db, signed_in(), audit.VIEWED, person, "learner page")
-    db.commit()
+    detail = queries.learner_detail(db, person, library)
+    audit.record_view(db, signed_in(), person, "learner page")
     return render_template(
         "mentor/learner.html",
         learner=person,
         detail=detail,
         openable={t.id for t in detail.sessions if may_open_tandem(signed_in(), t)},
         library=library,
-        locked=throttle.is_locked(person.username),
+        locked=accounts.sign_in_paused(person),
     )
 
 
 @bp.post("/learners/<int:learner_id>/password")
 @roles_required(*STAFF)
-def reset_password(learner_id: int):  # type: ignore[no-untyped-def]
+def reset_password(learner_id: int) -> ResponseReturnValue:
     """Give a learner a temporary password that they change at the next sign-in."""
     db = get_session()
     person = learner_or_404(db, signed_in(), learner_id)
     password = accounts.set_temporary_password(db, signed_in(), person)
-    db.commit()
     return render_template("mentor/temporary_password.html", learner=person, password=password)
 
 
 @bp.post("/learners/<int:learner_id>/unlock")
 @roles_required(*STAFF)
-def unlock(learner_id: int):  # type: ignore[no-untyped-def]
+def unlock(learner_id: int) -> ResponseReturnValue:
     """Lift the pause after too many wrong passwords, so the learner can sign in again."""
     db = get_session()
     person = learner_or_404(db, signed_in(), learner_id)
-    throttle.unlock(person.username)
-    audit.record(db, signed_in(), audit.UNLOCKED, person)
-    db.commit()
+    accounts.unlock(db, signed_in(), person)
     flash(_("%(name)s can sign in again.", name=person.display_name), "success")
     return redirect(url_for("mentor.learner", learner_id=person.id))
 
 
 @bp.post("/help/<int:help_id>/handled")
 @roles_required(*STAFF)
-def help_handled(help_id: int):  # type: ignore[no-untyped-def]
+def help_handled(help_id: int) -> ResponseReturnValue:
     """Mark a help request as handled."""
     db = get_session()
     help_request = db.get(HelpRequest, help_id)
     if help_request is None:
         abort(404)
     learner_or_404(db, signed_in(), help_request.learner_id)
-    if help_request.handled_at is None:
-        help_request.handled_at = utcnow()
-        help_request.handled_by_id = signed_in().id
-        db.commit()
+    services.mark_help_handled(db, signed_in(), help_request)
     flash(_("The help request is marked as handled."), "success")
     if request.form.get("back") == "learner":
         return redirect(url_for("mentor.learner", learner_id=help_request.learner_id))
@@ -127,7 +120,7 @@ def _plan_form(db: Session) -> PlanSessionForm:
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
 @roles_required(MENTOR)
-def plan_session():  # type: ignore[no-untyped-def]
+def plan_session() -> ResponseReturnValue:
     """Plan a tandem session with a paired learner."""
     db = get_session()
     form = _plan_form(db)
@@ -135,23 +128,20 @@ def plan_session():  # type: ignore[no-untyped-def]
     if request.method == "GET" and wanted is not None:
         form.learner.data = wanted
     if form.validate_on_submit():
-        starts_at = datetime.combine(form.date.data, form.time.data)
-        problem = sessions.planning_problem(db, signed_in(), starts_at, form.planned_minutes.data)
-        if problem:
-            form.time.errors = [*form.time.errors, problem]
-        else:
-            learner_person = learner_or_404(db, signed_in(), form.learner.data)
-            tandem = TandemSession(
-                mentor_id=signed_in().id,
-                learner_id=learner_person.id,
-                starts_at=starts_at,
-                planned_minutes=form.planned_minutes.data,
+        learner_person = learner_or_404(db, signed_in(), form.learner.data)
+        try:
+            tandem = planning.plan(
+                db,
+                signed_in(),
+                learner_person,
+                starts_at=datetime.combine(form.date.data, form.time.data),
+                minutes=form.planned_minutes.data,
                 place=form.place.data,
-                centre_id=learner_person.centre_id if form.place.data == "centre" else None,
-                agenda="\n".join(form.agenda.data or []),
+                agenda=form.agenda.data or [],
             )
-            db.add(tandem)
-            db.commit()
+        except planning.PlanningRefused as refused:
+            form.time.errors = [*form.time.errors, str(refused)]
+        else:
             flash(_("The session is planned."), "success")
             return redirect(url_for("mentor.session", tandem_id=tandem.id))
     status = 400 if form.is_submitted() and form.errors else 200
@@ -160,7 +150,7 @@ def plan_session():  # type: ignore[no-untyped-def]
 
 @bp.route("/sessions/<int:tandem_id>", methods=["GET", "POST"])
 @roles_required(*STAFF)
-def session(tandem_id: int):  # type: ignore[no-untyped-def]
+def session(tandem_id: int) -> ResponseReturnValue:
     """A session's details; after it, its mentor records what happened."""
     db = get_session()
     tandem = tandem_session_or_404(db, signed_in(), tandem_id)
@@ -175,16 +165,14 @@ def session(tandem_id: int):  # type: ignore[no-untyped-def]
         if tandem.mentor_id != signed_in().id:
             abort(403)
         if form.validate_on_submit():
-            tandem.took_place = form.took_place.data == "yes"
-            tandem.length_minutes = form.length_minutes.data if tandem.took_place else None
-            tandem.notes = (form.notes.data or "").strip()
-            tandem.notes_shared = bool(form.notes_shared.data)
-            tandem.next_steps = (form.next_steps.data or "").strip()
-            tandem.recorded_at = utcnow()
-            audit.record(
-                db, signed_in(), audit.CHANGED, tandem.learner, f"session {tandem.id} recorded"
+            what = planning.Record(
+                took_place=form.took_place.data == "yes",
+                length_minutes=form.length_minutes.data,
+                notes=form.notes.data or "",
+                notes_shared=bool(form.notes_shared.data),
+                next_steps=form.next_steps.data or "",
             )
-            db.commit()
+            planning.record(db, signed_in(), tandem, what)
             flash(_("Thank you! The session is recorded."), "success")
             return redirect(url_for("mentor.session", tandem_id=tandem.id))
     library = get_library()
@@ -197,12 +185,12 @@ def session(tandem_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/sessions/<int:tandem_id>.ics")
 @roles_required(*STAFF)
-def session_ics(tandem_id: int):  # type: ignore[no-untyped-def]
+def session_ics(tandem_id: int) -> ResponseReturnValue:
     """The session as a calendar file."""
     db = get_session()
     tandem = tandem_session_or_404(db, signed_in(), tandem_id)
     location = tandem.centre.name if tandem.centre else _("By phone")
-    body = sessions.to_ics(
+    body = calendar.to_ics(
         tandem,
         summary=_("Tandem session with %(name)s", name=tandem.learner.display_name),
         location=location,
@@ -218,7 +206,7 @@ def session_ics(tandem_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/sessions/<int:tandem_id>/summary")
 @roles_required(*STAFF)
-def session_summary(tandem_id: int):  # type: ignore[no-untyped-def]
+def session_summary(tandem_id: int) -> ResponseReturnValue:
     """A large-print summary the learner can take home."""
     db = get_session()
     tandem = tandem_session_or_404(db, signed_in(), tandem_id)

@@ -7,10 +7,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from learnapp import accounts
 from learnapp.access import LEARNER, can_read_courses, signed_in
 from learnapp.db import get_session
-from learnapp.mentor.services import current_mentor
 from learnapp.settings.forms import PreferencesForm
+from learnapp.tandems.queries import current_mentor
 
 bp = Blueprint("settings", __name__)
 
@@ -23,12 +24,13 @@ def settings() -> ResponseReturnValue:
     languages = tuple(current_app.config["LANGUAGES"])
     form = PreferencesForm(languages)
     if form.validate_on_submit():
-        user.text_size = int(form.text_size.data)
-        user.contrast = form.contrast.data
-        user.locale = form.language.data
-        if form.speech_rate.data:
-            user.speech_rate = int(form.speech_rate.data)
-        get_session().commit()
+        accounts.set_preferences(
+            user,
+            text_size=int(form.text_size.data),
+            contrast=form.contrast.data,
+            locale=form.language.data,
+            speech_rate=int(form.speech_rate.data) if form.speech_rate.data else None,
+        )
         with force_locale(user.locale):
             flash(_("Your settings are saved. They apply on every tablet you use."), "success")
         return redirect(url_for("settings.settings"))

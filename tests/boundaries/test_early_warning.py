@@ -20,8 +20,8 @@ from sqlalchemy import select
 from learnapp.access import LEARNER, MENTOR
 from learnapp.coordinate import reports
 from learnapp.db import get_session
-from learnapp.mentor.services import failed_checks
 from learnapp.models import Centre, Pairing, Progress, QuizAttempt, TandemSession, User
+from learnapp.progress_rules import stuck_lessons
 from tests.boundaries.support import section
 from tests.helpers import PASSWORD, Auth
 
@@ -309,7 +309,7 @@ def test_stuck_after_two_failed_checks(app, frozen, staff, make_user, checks, st
     if stuck:
         assert "Alpha Selbsttest" in listed  # the lesson's title, not its id
     with app.app_context():
-        found = failed_checks(get_session(), [learner.id])
+        found = stuck_lessons(get_session(), [learner.id])
     assert (found.get(learner.id) == ["alpha-quiz"]) is stuck  # the mentor's list agrees
 
 
@@ -319,7 +319,7 @@ def test_many_wrong_answers_in_one_check_are_one_failure(app, frozen, staff, mak
     answer(app, learner, "alpha-quiz", False, False, False)
     assert "Sina Stuck" not in section(overview(staff), "stuck-heading")
     with app.app_context():
-        assert failed_checks(get_session(), [learner.id]) == {}
+        assert stuck_lessons(get_session(), [learner.id]) == {}
 
 
 def test_one_failure_in_each_of_two_lessons_is_not_stuck(app, frozen, staff, make_user):
@@ -362,6 +362,33 @@ def test_mentor_sees_the_same_threshold(app, make_user, failures, shown):
     page = client.get("/mentor?lang=en").get_data(as_text=True)
     assert ("went wrong twice or more" in page) is shown
     assert ("Alpha Selbsttest" in page) is shown
+
+
+def test_mentor_and_coordinator_agree_a_completed_lesson_is_not_stuck(app, staff, make_user):
+    """Where the two lists differed: the mentor's also counted a lesson already done."""
+    mentor = make_user(role=MENTOR, username="mentor", display_name="Max Mentor")
+    learner = make_user(role=LEARNER, display_name="Sina Stuck")
+    with app.app_context():
+        db = get_session()
+        db.add(Pairing(mentor_id=mentor.id, learner_id=learner.id))
+        db.add(Progress(user_id=learner.id, course_id="alpha", lesson_id="alpha-quiz"))
+        db.commit()
+    answer(app, learner, "alpha-quiz", *WRONG)
+    answer(app, learner, "alpha-quiz", *WRONG)
+    client = app.test_client()
+    Auth(client).login("mentor")
+
+    def mentor_sees_it() -> bool:
+        return "Alpha Selbsttest" in client.get("/mentor?lang=en").get_data(as_text=True)
+
+    assert mentor_sees_it() and "Sina Stuck" in section(overview(staff), "stuck-heading")
+    with app.app_context():
+        db = get_session()
+        row = db.scalars(select(Progress).where(Progress.user_id == learner.id)).one()
+        row.completed_at = row.started_at
+        db.commit()
+    assert not mentor_sees_it()
+    assert "Sina Stuck" not in section(overview(staff), "stuck-heading")
 
 
 # --- The windows a coordinator types in: whole days from 1 to 365 ----------------------------

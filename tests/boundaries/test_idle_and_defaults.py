@@ -9,7 +9,7 @@ import pytest
 
 from learnapp.auth import sessions, throttle
 from learnapp.config import DefaultConfig
-from learnapp.mentor.services import STUCK_AFTER_FAILED_CHECKS
+from learnapp.progress_rules import STUCK_AFTER_FAILED_CHECKS
 
 MINUTE = 60
 
