@@ -36,6 +36,11 @@ def normalise_username(raw: str) -> str:
     return raw.strip().lower()
 
 
+def in_use(user: User) -> bool:
+    """Active and not deleted: a deleted account never signs in, even if it was reactivated."""
+    return user.active and user.deleted_at is None
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with these credentials, else None (no hint which part was wrong)."""
     user = session.scalars(
@@ -44,7 +49,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     if user is None:
         check_password_hash(_dummy_hash(people.PASSWORD_HASH_METHOD), password)
         return None
-    if not user.check_password(password) or not user.active:
+    if not user.check_password(password) or not in_use(user):
         return None
     if not user.password_hash.startswith(_current_prefix() + "$"):
         user.set_password(password)  # the caller commits
@@ -62,7 +67,7 @@ def load_user(session: Session, cookie_id: str) -> User | None:
     if user_number is None or version_number is None:
         return None
     user = session.scalars(_USER_BY_ID, {"user_id": user_number}).first()
-    if user is None or not user.active or user.session_version != version_number:
+    if user is None or not in_use(user) or user.session_version != version_number:
         return None
     return user
 

@@ -45,6 +45,8 @@ class CounterStore(Protocol):
 
     def clear(self, key: str) -> None: ...
 
+    def reset(self) -> int | None: ...
+
 
 class DatabaseCounterStore:
     """Counters in the app's own database, one atomic upsert per failure."""
@@ -96,6 +98,11 @@ class DatabaseCounterStore:
         table = COUNTERS
         with self.engine.begin() as connection:
             connection.execute(delete(table).where(table.c.key == key))
+
+    def reset(self) -> int | None:
+        """Forget every counter (tests start from a clean slate)."""
+        with self.engine.begin() as connection:
+            return connection.execute(delete(COUNTERS)).rowcount
 
 
 def make_store(url: str, engine: Engine) -> CounterStore:
