@@ -53,6 +53,10 @@ class DefaultConfig:
     # Security (learnapp/security.py, learnapp/auth/): see the README's "Security" section.
     # A shared tablet signs its learner out after this long without a request; nothing is lost.
     IDLE_TIMEOUT_MINUTES = 180
+    # Mentors, coordinators and admins see other people's data: signed out sooner when idle.
+    STAFF_IDLE_TIMEOUT_MINUTES = 30
+    # However busy: every session ends this long after its sign-in (0: never).
+    SESSION_MAX_HOURS = 12
     # Where failed sign-ins are counted: "database://" (this app's database: every worker,
     # server and `flask users unlock` share it), "redis://host:6379/0", or "memory://" (one
     # process only; refused when gunicorn runs more than one worker).
