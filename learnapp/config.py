@@ -53,6 +53,8 @@ class DefaultConfig:
     # Security (learnapp/security.py, learnapp/auth/): see the README's "Security" section.
     # A shared tablet signs its learner out after this long without a request; nothing is lost.
     IDLE_TIMEOUT_MINUTES = 180
+    # A temporary password (from a mentor or coordinator) works once, and only this long.
+    TEMPORARY_PASSWORD_DAYS = 14
     # Mentors, coordinators and admins see other people's data: signed out sooner when idle.
     STAFF_IDLE_TIMEOUT_MINUTES = 30
     # However busy: every session ends this long after its sign-in (0: never).

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from learnapp.models import User, people
+from learnapp.models.base import utcnow
 from learnapp.whole_numbers import whole_number
 
 
@@ -36,6 +37,20 @@ def normalise_username(raw: str) -> str:
     return raw.strip().lower()
 
 
+class PasswordExpired(Exception):
+    """The right temporary password, but too late, or used once already."""
+
+    def __init__(self, user: User) -> None:
+        super().__init__(user.username)
+        self.user = user
+
+
+def note_sign_in(user: User) -> None:
+    """A temporary password is used up by the sign-in it allowed (the caller commits)."""
+    if user.password_expires_at is not None:
+        user.password_expires_at = min(user.password_expires_at, utcnow())
+
+
 def in_use(user: User) -> bool:
     """Active and not deleted: a deleted account never signs in, even if it was reactivated."""
     return user.active and user.deleted_at is None
@@ -51,6 +66,8 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
         return None
     if not user.check_password(password) or not in_use(user):
         return None
+    if user.password_expires_at is not None and utcnow() >= user.password_expires_at:
+        raise PasswordExpired(user)
     if not user.password_hash.startswith(_current_prefix() + "$"):
         user.set_password(password)  # the caller commits
     return user
@@ -81,6 +98,7 @@ def change_password(user: User, new_password: str, must_change: bool = False) ->
     """Set a new password; every session of the user ends (the caller signs this one in again)."""
     user.set_password(new_password)
     user.must_change_password = must_change
+    user.password_expires_at = None
     end_all_sessions(user)
 
 

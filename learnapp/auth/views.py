@@ -11,22 +11,26 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import Field
 
 from learnapp import security
 from learnapp.access import signed_in
 from learnapp.auth import services, sessions
-from learnapp.auth.forms import ChangePasswordForm, CodeForm, LoginForm
+from learnapp.auth.forms import ChangePasswordForm, CodeForm, EnableTwoFactorForm, LoginForm
 from learnapp.auth.sessions import safe_next
 from learnapp.auth.throttle import Verdict, get_throttle
 from learnapp.db import get_session
+from learnapp.models import User
 
 bp = Blueprint("auth", __name__)
 TOTP_SETUP_KEY = "_totp_setup"
@@ -49,6 +53,13 @@ def _refusal(verdict: Verdict) -> str:
     return _("Please wait a few seconds, then try again.")
 
 
+def _expired_password() -> str:
+    return _(
+        "This temporary password no longer works: it was used already, or it is too old. "
+        "Please ask your mentor or the centre for a new one."
+    )
+
+
 def _wrong_password() -> str:
     return _(
         "The username or the password is not right. Please try again, or ask your mentor for help."
@@ -56,7 +67,7 @@ def _wrong_password() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     """Sign in with username and password; errors are shown next to the field."""
     if current_user.is_authenticated:
         return redirect(url_for("learn.home"))
@@ -70,13 +81,19 @@ def login():  # type: ignore[no-untyped-def]
         verdict = throttle.check(username, _address())
         if verdict.allowed:
             db = get_session()
-            user = services.authenticate(db, username, form.password.data or "")
+            try:
+                user = services.authenticate(db, username, form.password.data or "")
+            except services.PasswordExpired:
+                form.password.errors = [_expired_password()]
+                return render_template("auth/login.html", form=form, failed=True), 401
             if user is not None:
-                db.commit()  # a password hash renewed to the current method
                 next_path = safe_next(request.args.get("next"))
                 if user.totp_secret:
+                    db.commit()  # a password hash renewed to the current method
                     sessions.start_second_step(user, next_path)
                     return redirect(url_for("auth.login_code"))
+                services.note_sign_in(user)
+                db.commit()
                 throttle.record_success(username)
                 sessions.begin(user)
                 return redirect(next_path or url_for("learn.home"))
@@ -87,7 +104,7 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-def login_code():  # type: ignore[no-untyped-def]
+def login_code() -> ResponseReturnValue:
     """The second step for accounts with an authenticator app: six digits."""
     db = get_session()
     pending = sessions.pending_second_step(db)
@@ -102,6 +119,7 @@ def login_code():  # type: ignore[no-untyped-def]
         verdict = throttle.check(user.username, _address())
         if verdict.allowed:
             if services.verify_totp(user, form.code.data or ""):
+                services.note_sign_in(user)
                 db.commit()
                 throttle.record_success(user.username)
                 sessions.begin(user)
@@ -117,20 +135,20 @@ def login_code():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/logout")
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     """Sign out: the session version moves on, so this cookie never works again."""
     if current_user.is_authenticated:
         db = get_session()
-        services.end_all_sessions(current_user._get_current_object())  # type: ignore[attr-defined]
+        services.end_all_sessions(signed_in())
         db.commit()
     sessions.end()
     flash(_("You are signed out. See you soon!"), "success")
-    return security.clear_site_data(redirect(url_for("auth.login")))
+    return security.clear_site_data(make_response(redirect(url_for("auth.login"))))
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
-def change_password():  # type: ignore[no-untyped-def]
+def change_password() -> ResponseReturnValue:
     """Choose a new password: the current one first, unless a mentor just set a temporary one."""
     user = signed_in()
     forced = user.must_change_password
@@ -138,16 +156,7 @@ def change_password():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         throttle = get_throttle()
         if not forced:
-            verdict = throttle.check(user.username, _address())
-            if not verdict.allowed:
-                form.current_password.errors = [_refusal(verdict)]
-            elif not user.check_password(form.current_password.data or ""):
-                verdict = throttle.record_failure(user.username, _address())
-                form.current_password.errors = [
-                    _refusal(verdict)
-                    if not verdict.allowed
-                    else _("This is not your current password. Please try again.")
-                ]
+            _check_current_password(user, form.current_password)
         if not form.errors:
             services.change_password(user, form.new_password.data or "")
             get_session().commit()
@@ -159,7 +168,25 @@ def change_password():  # type: ignore[no-untyped-def]
     return render_template("auth/password.html", form=form, forced=forced), status
 
 
-def _totp_page(user, form: CodeForm, status: int = 200):  # type: ignore[no-untyped-def]
+def _check_current_password(user: User, field: Field) -> bool:
+    """The password asked again before a change; wrong tries count like wrong sign-ins."""
+    throttle = get_throttle()
+    verdict = throttle.check(user.username, _address())
+    if not verdict.allowed:
+        field.errors = [_refusal(verdict)]
+        return False
+    if not user.check_password(field.data or ""):
+        verdict = throttle.record_failure(user.username, _address())
+        field.errors = [
+            _refusal(verdict)
+            if not verdict.allowed
+            else _("This is not your current password. Please try again.")
+        ]
+        return False
+    return True
+
+
+def _totp_page(user: User, form: CodeForm, status: int = 200) -> ResponseReturnValue:
     secret = session.get(TOTP_SETUP_KEY) if not user.totp_secret else None
     groups = [secret[i : i + 4] for i in range(0, len(secret), 4)] if secret else []
     return (
@@ -176,23 +203,27 @@ def _totp_page(user, form: CodeForm, status: int = 200):  # type: ignore[no-unty
 
 @bp.route("/two-factor", methods=["GET", "POST"])
 @login_required
-def two_factor():  # type: ignore[no-untyped-def]
-    """Turn the second step (an authenticator app) on or off."""
+def two_factor() -> ResponseReturnValue:
+    """Turn the second step (an authenticator app) on (with the password again) or off."""
     user = signed_in()
     if not sessions.totp_allowed(user):
         abort(404)
-    form = CodeForm()
     db = get_session()
     if not user.totp_secret:
         secret = session.get(TOTP_SETUP_KEY)
         if not isinstance(secret, str) or not secret:
             session[TOTP_SETUP_KEY] = secret = services.new_totp_secret()
-        if not form.validate_on_submit():
-            return _totp_page(user, form, 400 if form.errors else 200)
-        step = services.totp_step(secret, form.code.data or "")
+        enable_form = EnableTwoFactorForm()
+        if not enable_form.validate_on_submit():
+            return _totp_page(user, enable_form, 400 if enable_form.errors else 200)
+        if not _check_current_password(user, enable_form.current_password):
+            return _totp_page(user, enable_form, 400)
+        step = services.totp_step(secret, enable_form.code.data or "")
         if step is None:
-            form.code.errors = [_("This code is not right. Please look at the app and try again.")]
-            return _totp_page(user, form, 400)
+            enable_form.code.errors = [
+                _("This code is not right. Please look at the app and try again.")
+            ]
+            return _totp_page(user, enable_form, 400)
         user.totp_secret, user.totp_last_step = secret, step
         services.end_all_sessions(user)  # other devices sign in again, now with the code
         db.commit()
@@ -200,6 +231,7 @@ def two_factor():  # type: ignore[no-untyped-def]
         flash(_("The second step is on. From now on you also type a code from the app."), "success")
         return redirect(url_for("auth.two_factor"))
 
+    form = CodeForm()
     if request.method == "POST":
         if sessions.totp_required(user):
             abort(403)
@@ -216,12 +248,13 @@ def two_factor():  # type: ignore[no-untyped-def]
 
 @bp.get("/two-factor/qr.svg")
 @login_required
-def two_factor_qr():  # type: ignore[no-untyped-def]
+def two_factor_qr() -> ResponseReturnValue:
     """The QR code an authenticator app scans while the second step is being set up."""
     secret = session.get(TOTP_SETUP_KEY)
-    if current_user.totp_secret or not isinstance(secret, str):
+    user = signed_in()
+    if user.totp_secret or not isinstance(secret, str):
         abort(404)
-    uri = services.totp_uri(secret, current_user.username, current_app.config["TOTP_ISSUER"])
+    uri = services.totp_uri(secret, user.username, current_app.config["TOTP_ISSUER"])
     buffer = io.BytesIO()
     segno.make(uri, error="m").save(buffer, kind="svg", scale=6, border=4, xmldecl=False)
     response = Response(buffer.getvalue(), mimetype="image/svg+xml")

@@ -116,10 +116,8 @@ def create_account(
         display_name=display_name,
         role=role,
         centre_id=centre.id,
-        must_change_password=True,
     )
-    password = accounts.temporary_password()
-    user.set_password(password)
+    password = accounts.give_temporary_password(user)
     session.add(user)
     session.flush()
     audit.record(session, actor, audit.CREATED, user, role)
@@ -142,11 +140,9 @@ def export_learner(session: Session, learner: User, library: Library) -> dict[st
             .order_by(Pairing.started_at.desc(), Pairing.id.desc())
         )
     )
-    people = _names(
-        session,
-        User,
-        {t.mentor_id for t in detail.sessions} | {h.handled_by_id for h in detail.help_requests},
-    )
+    people_ids: set[int | None] = {t.mentor_id for t in detail.sessions}
+    people_ids |= {h.handled_by_id for h in detail.help_requests}
+    people = _names(session, User, people_ids)
     centres = _names(session, Centre, {t.centre_id for t in detail.sessions})
 
     def when(value: datetime | None) -> str | None:
@@ -262,7 +258,7 @@ PREFERENCES = ("text_size", "contrast", "speech_rate")
 
 def _column_default(model: type, name: str) -> Any:
     """The plain value a column gets when a row is made without it (User.text_size: 100)."""
-    default = sa_inspect(model).columns[name].default
+    default: Any = sa_inspect(model).columns[name].default
     if default is None or not default.is_scalar:
         raise RuntimeError(f"{model.__name__}.{name} has no plain default to reset to")
     return default.arg

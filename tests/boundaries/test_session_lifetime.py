@@ -6,6 +6,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
+from werkzeug.test import TestResponse
 
 from learnapp.access import ADMIN, COORDINATOR, LEARNER, MENTOR
 from learnapp.auth import sessions
@@ -22,13 +23,13 @@ EDGES = [
 
 
 @pytest.fixture
-def clock(monkeypatch):  # type: ignore[no-untyped-def]
+def clock(monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
     clock = SimpleNamespace(now=float(int(time.time())))
     monkeypatch.setattr(sessions, "time", SimpleNamespace(time=lambda: clock.now))
     return clock
 
 
-def _signed_out(response) -> bool:  # type: ignore[no-untyped-def]
+def _signed_out(response: TestResponse) -> bool:
     return response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 
 from learnapp.db import get_session
 from learnapp.models import User
@@ -10,7 +11,7 @@ from learnapp.models.base import utcnow
 from tests.helpers import PASSWORD, Auth
 
 
-def _delete_but_keep_the_password(app, user_id: int) -> None:  # type: ignore[no-untyped-def]
+def _delete_but_keep_the_password(app: Flask, user_id: int) -> None:
     """A deleted row whose password still matches: the worst case for a revival."""
     with app.app_context():
         db = get_session()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import re
 
+import pytest
 from flask import request
 
 LINE_START = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ ")
 FORGED = "2026-01-01 10:00:00,000 INFO learnapp.requests: request=0000-0000 GET /admin 200"
 
 
-def _lines(capsys) -> list[str]:  # type: ignore[no-untyped-def]
+def _lines(capsys: pytest.CaptureFixture[str]) -> list[str]:
     return capsys.readouterr().err.splitlines()
 
 
