@@ -8,6 +8,10 @@ machine. Every value can be changed with an environment variable, e.g. GUNICORN_
 from __future__ import annotations
 
 import os
+import sys
+from typing import Any
+
+WORKER_BOOT_ERROR = 3  # gunicorn's exit code for "this worker can never start": the master stops
 
 # Where nginx finds the app. One machine: this address; a second app server listens on its
 # own private address, e.g. GUNICORN_BIND=10.0.0.12:8000.
@@ -42,10 +46,37 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,
 control_socket_disable = True
 
 
-def post_fork(server, worker):  # type: ignore[no-untyped-def]
+def _flask_app(holder: Any) -> Any:
+    """The Flask app a gunicorn application (or worker) has loaded, if it has."""
+    wsgi = getattr(holder, "callable", None) or getattr(holder, "wsgi", None)
+    return getattr(wsgi, "flask_app", wsgi)
+
+
+def _refuse_unshared_throttle(app: Any, workers: int) -> None:
+    config = getattr(app, "config", None)
+    if config is not None and "RATELIMIT_STORAGE_URL" in config:
+        from learnapp.auth.throttle import refuse_unshared_store
+
+        refuse_unshared_store(config["RATELIMIT_STORAGE_URL"], workers)
+
+
+def on_starting(server: Any) -> None:
+    """With the app preloaded, check its settings before any worker starts."""
+    _refuse_unshared_throttle(_flask_app(server.app), server.cfg.workers)
+
+
+def post_worker_init(worker: Any) -> None:
+    """Without preloading, each worker checks; exit code 3 makes gunicorn stop, not respawn."""
+    try:
+        _refuse_unshared_throttle(_flask_app(worker), worker.cfg.workers)
+    except RuntimeError as error:
+        worker.log.error("%s", error)
+        sys.exit(WORKER_BOOT_ERROR)
+
+
+def post_fork(server: Any, worker: Any) -> None:
     """A worker must not reuse database connections opened by the master before the fork."""
-    wsgi = getattr(server.app, "callable", None)
-    app = getattr(wsgi, "flask_app", wsgi)
+    app = _flask_app(server.app)
     database = getattr(app, "extensions", {}).get("learnapp_db")
     if database is not None:
         database.engine.dispose(close=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import abort
 from flask_login import current_user, login_required
@@ -35,7 +35,7 @@ def roles_required(*roles: str) -> Callable[[F], F]:
             require_role(roles)
             return view(*args, **kwargs)
 
-        return wrapped  # type: ignore[return-value]
+        return cast(F, wrapped)
 
     return decorator
 
@@ -52,7 +52,10 @@ def require_role(roles: tuple[str, ...]) -> None:
 
 def signed_in() -> User:
     """The signed-in person as a model object (not Flask-Login's proxy), for the services."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    user = current_user._get_current_object()
+    if not isinstance(user, User):
+        abort(401)  # only reached by a view that forgot its roles_required
+    return user
 
 
 # Every signed-in role may read the courses: mentors and coordinators prepare sessions with them.
@@ -124,8 +127,12 @@ def learner_or_404(session: Session, viewer: User, learner_id: int) -> User:
 
 
 def account_or_404(session: Session, viewer: User, user_id: int) -> User:
+    """An account this viewer manages. A deleted one is "not found" here in its own right, so
+    no account action (reactivate, new password, unlock) can ever bring it back to life."""
     account = session.get(User, user_id)
-    if account is None or not can_manage_account(session, viewer, account):
+    if account is None or account.deleted_at is not None:
+        abort(404)
+    if not can_manage_account(session, viewer, account):
         abort(404)
     return account
 

@@ -4,49 +4,51 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from learnapp import audit
 from learnapp.auth import throttle
 from learnapp.models import User
+from learnapp.models.base import utcnow
 
 UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-# Easy to read aloud and to type on a tablet; long enough to be safe for a first sign-in.
-_WORDS = (
-    "Apfel",
-    "Birne",
-    "Blume",
-    "Boot",
-    "Brot",
-    "Garten",
-    "Himmel",
-    "Kaffee",
-    "Katze",
-    "Kuchen",
-    "Leuchte",
-    "Mond",
-    "Rose",
-    "Sonne",
-    "Stern",
-    "Tanne",
-    "Vogel",
-    "Wolke",
-)
+# Temporary passwords: lower-case letters and digits without the look-alikes 0/o, 1/l (and no
+# capitals, so I never appears): 32 signs, 5 bits each. Three groups of four, "kxmd-7pqa-r4tw",
+# make 60 bits, typed on a tablet's keyboard without the shift key.
+TEMPORARY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+TEMPORARY_GROUPS = 3
+TEMPORARY_GROUP_LENGTH = 4
 
 
 def temporary_password() -> str:
-    """Two words and a number, e.g. "Sonne-Garten-47"."""
-    first, second = secrets.choice(_WORDS), secrets.choice(_WORDS)
-    return f"{first}-{second}-{secrets.randbelow(90) + 10}"
+    """Random, e.g. "kxmd-7pqa-r4tw": 60 bits, nothing to mix up when reading it aloud."""
+    return "-".join(
+        "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(TEMPORARY_GROUP_LENGTH))
+        for _ in range(TEMPORARY_GROUPS)
+    )
+
+
+def give_temporary_password(user: User) -> str:
+    """A new temporary password for `user`: it works once, and only until it expires.
+
+    The person must choose their own password right after signing in with it (see
+    auth.services.note_sign_in); TEMPORARY_PASSWORD_DAYS says how long it waits to be used.
+    """
+    password = temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    days = int(current_app.config["TEMPORARY_PASSWORD_DAYS"])
+    user.password_expires_at = utcnow() + timedelta(days=days)
+    return password
 
 
 def set_temporary_password(session: Session, actor: User, user: User) -> str:
     """Give a user a new password they must change at the next sign-in; old sessions end."""
-    password = temporary_password()
-    user.set_password(password)
-    user.must_change_password = True
+    password = give_temporary_password(user)
     user.session_version += 1
     audit.record(session, actor, audit.PASSWORD_RESET, user)
     return password

@@ -52,9 +52,16 @@ class DefaultConfig:
     # Security (learnapp/security.py, learnapp/auth/): see the README's "Security" section.
     # A shared tablet signs its learner out after this long without a request; nothing is lost.
     IDLE_TIMEOUT_MINUTES = 180
-    # Where failed sign-ins are counted: "memory://" (one process), "redis://host:6379/0"
-    # or "database://" (this app's database) when several workers or servers share the work.
-    RATELIMIT_STORAGE_URL = "memory://"
+    # A temporary password (from a mentor or coordinator) works once, and only this long.
+    TEMPORARY_PASSWORD_DAYS = 14
+    # Mentors, coordinators and admins see other people's data: signed out sooner when idle.
+    STAFF_IDLE_TIMEOUT_MINUTES = 30
+    # However busy: every session ends this long after its sign-in (0: never).
+    SESSION_MAX_HOURS = 12
+    # Where failed sign-ins are counted: "database://" (this app's database: every worker,
+    # server and `flask users unlock` share it), "redis://host:6379/0", or "memory://" (one
+    # process only; refused when gunicorn runs more than one worker).
+    RATELIMIT_STORAGE_URL = "database://"
     RATELIMIT_KEY_PREFIX = "learnapp"
     LOGIN_WINDOW_MINUTES = 15  # failures are counted over this long
     LOGIN_SLOWDOWN_AFTER = 3  # failures for one username before each try must wait a little

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 import sys
+import textwrap
 import time
+from typing import TextIO
 
 from flask import Flask, Response, current_app, g, has_request_context, request
+from flask.logging import default_handler
 
 log = logging.getLogger("learnapp.requests")
 HEADER = "X-Request-ID"
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: request=%(request_id)s %(message)s"
 
 
 def new_request_id() -> str:
@@ -50,8 +54,7 @@ def finish_request(response: Response) -> Response:
         # The path without the query string: queries may carry a username or a next= page.
         log.log(
             level,
-            "request=%s %s %s %s %.1fms user=%s pid=%d",
-            rid,
+            "%s %s %s %.1fms user=%s pid=%d",
             request.method,
             request.path,
             response.status_code,
@@ -62,48 +65,84 @@ def finish_request(response: Response) -> Response:
     return response
 
 
+# Characters that could end a log line or hide text: C0 and C1 controls, DEL, the Unicode line
+# and paragraph separators. A backslash is escaped too, so a typed "\x0a" stays told apart.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\\]")
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    char = match.group()
+    if char == "\\":
+        return "\\\\"
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_control(text: str) -> str:
+    """One log record stays one line: a %0a in a path cannot write a line of its own."""
+    return _UNSAFE.sub(_escape_one, text)
+
+
 class RequestIdFilter(logging.Filter):
-    """Put the request id in front of every message logged during a request (errors too)."""
+    """On the handler: every record it writes carries the id of the request it came from.
+
+    A filter on a handler (not on a logger) sees the records of every logger that reach it,
+    the app's own, the libraries' and Flask's error reports alike.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        rid = request_id()
-        if rid and not getattr(record, "request_id", None):
-            record.request_id = rid
-            if record.name != log.name:
-                record.msg = f"request={rid} {record.msg}"
+        if not getattr(record, "request_id", None):
+            record.request_id = request_id() or "-"
         return True
 
 
-class StderrHandler(logging.StreamHandler):
+class SafeFormatter(logging.Formatter):
+    """The message with control characters escaped; a traceback indented under its record.
+
+    Whatever a request brings (path, user agent, username) is logged through the message, so
+    escaping it here covers every value. Traceback lines are indented, so no line that an
+    exception's text contains can pass for a record of its own.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.message = escape_control(record.getMessage())
+        if self.usesTime():
+            record.asctime = self.formatTime(record, self.datefmt)
+        line = self.formatMessage(record)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        extra = [record.exc_text] if record.exc_text else []
+        if record.stack_info:
+            extra.append(self.formatStack(record.stack_info))
+        for block in extra:
+            line += "\n" + textwrap.indent(block.replace("\r", "\\r"), "    | ", lambda _: True)
+        return line
+
+
+class StderrHandler(logging.StreamHandler[TextIO]):
     """Writes to whatever sys.stderr is now (test runners swap it between tests)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.setFormatter(logging.Formatter(LOG_FORMAT))
+        self.setFormatter(SafeFormatter(LOG_FORMAT))
+        self.addFilter(RequestIdFilter())
 
-    @property  # type: ignore[override]
-    def stream(self):  # type: ignore[no-untyped-def]
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, _value) -> None:  # type: ignore[no-untyped-def]
-        pass
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr  # not setStream: that flushes the old one, maybe closed by now
+        super().emit(record)
 
 
 def _ensure_handler(logger: logging.Logger) -> None:
     if not any(isinstance(h, StderrHandler) for h in logger.handlers):
         logger.addHandler(StderrHandler())
-    if not any(isinstance(f, RequestIdFilter) for f in logger.filters):
-        logger.addFilter(RequestIdFilter())
 
 
 def init_app(app: Flask) -> None:
     log.setLevel(logging.INFO)
-    _ensure_handler(log)
-    log.propagate = False
-    # Flask logs unhandled exceptions on app.logger: give those lines the request id too.
-    if not any(isinstance(f, RequestIdFilter) for f in app.logger.filters):
-        app.logger.addFilter(RequestIdFilter())
+    # One handler, on the root logger: records of every logger (the app's, Flask's error
+    # reports, the libraries') are written once, with the request id, escaped.
+    _ensure_handler(logging.getLogger())
+    app.logger.removeHandler(default_handler)  # else Flask's errors would be written twice
     app.before_request(start_request)
     app.after_request(finish_request)
     app.context_processor(lambda: {"request_id": request_id()})

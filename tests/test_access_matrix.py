@@ -667,7 +667,7 @@ def app(shared_app: Flask) -> Flask:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
     with shared_app.app_context():
-        get_throttle().store.reset()  # type: ignore[attr-defined]
+        get_throttle().store.reset()
     return shared_app
 
 

@@ -33,9 +33,7 @@ def create_coordinator(
         role=COORDINATOR,
         centre_id=centre_id,
     )
-    password = accounts.temporary_password()
-    user.set_password(password)
-    user.must_change_password = True
+    password = accounts.give_temporary_password(user)
     session.add(user)
     session.flush()
     session.add(CoordinatorCentre(coordinator_id=user.id, centre_id=centre_id))

@@ -39,6 +39,19 @@ class CodeForm(FlaskForm):
     )
 
 
+class EnableTwoFactorForm(CodeForm):
+    """Turning the second step on: the password again (a borrowed session cannot do it)."""
+
+    current_password = PasswordField(
+        _l("Your password"),
+        validators=[
+            InputRequired(_l("Please enter your password.")),
+            Length(max=MAX_LENGTH),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class ChangePasswordForm(FlaskForm):
     """Current password (unless a mentor just set a temporary one), the new one twice."""
 
@@ -66,8 +79,8 @@ class ChangePasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
 
-    def __init__(self, username: str, need_current: bool = True, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(self, username: str, need_current: bool = True) -> None:
+        super().__init__()
         self.new_password.validators = [
             *self.new_password.validators,
             AcceptablePassword(lambda _form: username),

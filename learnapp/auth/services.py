@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from learnapp.models import User, people
+from learnapp.models.base import utcnow
 from learnapp.whole_numbers import whole_number
 
 
@@ -36,6 +37,25 @@ def normalise_username(raw: str) -> str:
     return raw.strip().lower()
 
 
+class PasswordExpired(Exception):
+    """The right temporary password, but too late, or used once already."""
+
+    def __init__(self, user: User) -> None:
+        super().__init__(user.username)
+        self.user = user
+
+
+def note_sign_in(user: User) -> None:
+    """A temporary password is used up by the sign-in it allowed (the caller commits)."""
+    if user.password_expires_at is not None:
+        user.password_expires_at = min(user.password_expires_at, utcnow())
+
+
+def in_use(user: User) -> bool:
+    """Active and not deleted: a deleted account never signs in, even if it was reactivated."""
+    return user.active and user.deleted_at is None
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with these credentials, else None (no hint which part was wrong)."""
     user = session.scalars(
@@ -44,8 +64,10 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     if user is None:
         check_password_hash(_dummy_hash(people.PASSWORD_HASH_METHOD), password)
         return None
-    if not user.check_password(password) or not user.active:
+    if not user.check_password(password) or not in_use(user):
         return None
+    if user.password_expires_at is not None and utcnow() >= user.password_expires_at:
+        raise PasswordExpired(user)
     if not user.password_hash.startswith(_current_prefix() + "$"):
         user.set_password(password)  # the caller commits
     return user
@@ -62,7 +84,7 @@ def load_user(session: Session, cookie_id: str) -> User | None:
     if user_number is None or version_number is None:
         return None
     user = session.scalars(_USER_BY_ID, {"user_id": user_number}).first()
-    if user is None or not user.active or user.session_version != version_number:
+    if user is None or not in_use(user) or user.session_version != version_number:
         return None
     return user
 
@@ -76,6 +98,7 @@ def change_password(user: User, new_password: str, must_change: bool = False) ->
     """Set a new password; every session of the user ends (the caller signs this one in again)."""
     user.set_password(new_password)
     user.must_change_password = must_change
+    user.password_expires_at = None
     end_all_sessions(user)
 
 

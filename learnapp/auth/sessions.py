@@ -1,23 +1,33 @@
 """Session life: begin and end cleanly, end idle sessions kindly, insist on account steps.
 
 Sessions are signed cookies. What ends one on the server side is the user's session version
-(see services.load_user) and, for a tablet left alone, the time of the last request kept in
-the cookie itself: after IDLE_TIMEOUT_MINUTES the next request signs the learner out and the
-sign-in page says why. Progress is saved with every click, so nothing is lost.
+(see services.load_user) and two times kept in the cookie itself: the last request (after
+IDLE_TIMEOUT_MINUTES, or STAFF_IDLE_TIMEOUT_MINUTES for mentors, coordinators and admins, who
+can see other people's data, the next request signs the person out) and the sign-in (after
+SESSION_MAX_HOURS the session ends however busy it was, so a stolen cookie does not live on).
+The sign-in page says why. Progress is saved with every click, so nothing is lost.
 """
 
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from learnapp.models import User
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 SEEN_KEY = "_seen"
+STARTED_KEY = "_started"
+STAFF_KEY = "_staff"
+STAFF_ROLES = frozenset({"mentor", "coordinator", "admin"})
 SEEN_RESOLUTION_SECONDS = 60  # the idle clock moves in minutes, so the cookie changes rarely
 SECOND_STEP_KEY = "_second_step"
 SECOND_STEP_SECONDS = 300
@@ -59,7 +69,8 @@ def begin(user: User) -> None:
     _fresh_session()
     login_user(user)
     session.permanent = True
-    session[SEEN_KEY] = int(time.time())
+    session[SEEN_KEY] = session[STARTED_KEY] = int(time.time())
+    session[STAFF_KEY] = user.role in STAFF_ROLES
 
 
 def end() -> None:
@@ -79,7 +90,7 @@ def start_second_step(user: User, next_path: str | None) -> None:
     }
 
 
-def pending_second_step(db_session) -> tuple[User, str | None] | None:  # type: ignore[no-untyped-def]
+def pending_second_step(db_session: Session) -> tuple[User, str | None] | None:
     """The user waiting to enter a code, if they started less than five minutes ago."""
     pending = session.get(SECOND_STEP_KEY)
     if not isinstance(pending, dict):
@@ -112,30 +123,50 @@ def _return_path() -> str | None:
     return safe_next(referrer.path)
 
 
-def end_idle_session():  # type: ignore[no-untyped-def]
-    """Sign out a session that has been idle too long; otherwise note that it is in use."""
+def _idle_timeout_seconds() -> int:
+    """Staff see other people's data: their sessions end sooner when left alone."""
+    key = "STAFF_IDLE_TIMEOUT_MINUTES" if session.get(STAFF_KEY) else "IDLE_TIMEOUT_MINUTES"
+    return int(current_app.config[key]) * 60
+
+
+def _sign_out_with(message: str) -> ResponseReturnValue:
+    next_path = _return_path()
+    end()
+    flash(message, "info")
+    return redirect(url_for("auth.login", next=next_path))
+
+
+def end_idle_session() -> ResponseReturnValue | None:
+    """End a session idle too long or older than its lifetime; otherwise note that it is in use."""
     if request.endpoint in UNTRACKED_ENDPOINTS or "_user_id" not in session:
         return None
     now = int(time.time())
+    started = session.get(STARTED_KEY)
+    lifetime = int(current_app.config["SESSION_MAX_HOURS"]) * 3600
+    if isinstance(started, int) and lifetime > 0 and now - started > lifetime:
+        return _sign_out_with(
+            _(
+                "For your safety we sign everyone out after a few hours. Everything you did "
+                "is saved. Please sign in again to continue."
+            )
+        )
+    if not isinstance(started, int):  # a session from before this rule: its lifetime starts now
+        session[STARTED_KEY] = now
     seen = session.get(SEEN_KEY)
-    timeout = int(current_app.config["IDLE_TIMEOUT_MINUTES"]) * 60
+    timeout = _idle_timeout_seconds()
     if isinstance(seen, int) and timeout > 0 and now - seen > timeout:
-        next_path = _return_path()
-        end()
-        flash(
+        return _sign_out_with(
             _(
                 "You were away for a while, so we signed you out to protect your account. "
                 "Everything you did is saved. Please sign in again to continue."
-            ),
-            "info",
+            )
         )
-        return redirect(url_for("auth.login", next=next_path))
     if not isinstance(seen, int) or now - seen >= SEEN_RESOLUTION_SECONDS:
         session[SEEN_KEY] = now
     return None
 
 
-def require_account_steps():  # type: ignore[no-untyped-def]
+def require_account_steps() -> ResponseReturnValue | None:
     """A new password (after a reset) or a second factor (where required) comes first."""
     if request.endpoint in STEP_ENDPOINTS or not current_user.is_authenticated:
         return None

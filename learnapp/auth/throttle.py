@@ -1,9 +1,11 @@
 """Sign-in throttling: after repeated failures a short wait, then a temporary pause.
 
 Failures are counted per username and per address in a store chosen by URL
-(RATELIMIT_STORAGE_URL): `memory://` for one process, `redis://…` or `database://` when several
-gunicorn workers or app servers must share the count. The memory and Redis stores come from
-the `limits` package (the one flask-limiter is built on); the database store is below.
+(RATELIMIT_STORAGE_URL). The default, `database://`, keeps the counts in the app's own
+database, so every gunicorn worker, every app server and `flask users unlock` see the same
+numbers; `redis://…` does the same in Redis. `memory://` counts inside one process only, so a
+server with several workers refuses it (`refuse_unshared_store`, called from gunicorn.conf.py).
+The memory and Redis stores come from the `limits` package; the database store is below.
 
 A mentor or coordinator can lift a pause with `unlock(username)`.
 """
@@ -13,13 +15,14 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Protocol
+from datetime import datetime, timedelta
+from typing import Protocol, cast
 
 from flask import Flask, current_app
 from limits.storage import storage_from_string
-from sqlalchemy import Engine, case, delete, select
+from sqlalchemy import Engine, Table, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.expression import Executable
 
 from learnapp import db
 from learnapp.models.base import utcnow
@@ -28,7 +31,9 @@ from learnapp.models.people import LoginCounter
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "learnapp_throttle"
 DATABASE_SCHEME = "database://"
+MEMORY_SCHEME = "memory://"
 MAX_WAIT_SECONDS = 30
+COUNTERS = cast(Table, LoginCounter.__table__)
 
 
 class CounterStore(Protocol):
@@ -40,24 +45,24 @@ class CounterStore(Protocol):
 
     def clear(self, key: str) -> None: ...
 
+    def reset(self) -> int | None: ...
+
 
 class DatabaseCounterStore:
     """Counters in the app's own database, one atomic upsert per failure."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        dialects = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
-        if engine.dialect.name not in dialects:
+        if engine.dialect.name not in ("sqlite", "postgresql"):
             raise RuntimeError(f"database:// throttling does not support {engine.dialect.name}")
-        self._insert = dialects[engine.dialect.name]
 
-    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
-        table = LoginCounter.__table__
-        now = utcnow()
-        expires = now + timedelta(seconds=expiry)
+    def _upsert(self, key: str, amount: int, expires: datetime, now: datetime) -> Executable:
+        """Insert the counter, or add to it (starting afresh if it had expired), in one step."""
+        table = COUNTERS
+        insert = sqlite.insert if self.engine.dialect.name == "sqlite" else postgresql.insert
         expired = table.c.expires_at <= now
-        statement = (
-            self._insert(table)
+        return (
+            insert(table)
             .values(key=key, count=amount, expires_at=expires)
             .on_conflict_do_update(
                 index_elements=[table.c.key],
@@ -68,6 +73,11 @@ class DatabaseCounterStore:
             )
             .returning(table.c.count)
         )
+
+    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        table = COUNTERS
+        now = utcnow()
+        statement = self._upsert(key, amount, now + timedelta(seconds=expiry), now)
         with self.engine.begin() as connection:
             count = connection.execute(statement).scalar_one()
             if random.random() < 0.01:  # now and then, forget counters long expired
@@ -77,7 +87,7 @@ class DatabaseCounterStore:
         return int(count)
 
     def get(self, key: str) -> int:
-        table = LoginCounter.__table__
+        table = COUNTERS
         with self.engine.connect() as connection:
             count = connection.execute(
                 select(table.c.count).where(table.c.key == key, table.c.expires_at > utcnow())
@@ -85,16 +95,37 @@ class DatabaseCounterStore:
         return int(count or 0)
 
     def clear(self, key: str) -> None:
-        table = LoginCounter.__table__
+        table = COUNTERS
         with self.engine.begin() as connection:
             connection.execute(delete(table).where(table.c.key == key))
+
+    def reset(self) -> int | None:
+        """Forget every counter (tests start from a clean slate)."""
+        with self.engine.begin() as connection:
+            return connection.execute(delete(COUNTERS)).rowcount
 
 
 def make_store(url: str, engine: Engine) -> CounterStore:
     """The store a URL names: memory://, redis://…, rediss://…, database://."""
     if url.rstrip("/") == DATABASE_SCHEME.rstrip("/"):
         return DatabaseCounterStore(engine)
-    return storage_from_string(url)  # type: ignore[return-value]
+    return cast(CounterStore, storage_from_string(url))
+
+
+def is_shared(url: str) -> bool:
+    """Whether a store URL counts for every process (not only the one that holds it)."""
+    return not url.strip().lower().startswith(MEMORY_SCHEME)
+
+
+def refuse_unshared_store(url: str, workers: int) -> None:
+    """Several workers with a per-process store would each allow the full number of tries."""
+    if workers > 1 and not is_shared(url):
+        raise RuntimeError(
+            f"Refusing to start: RATELIMIT_STORAGE_URL is {url!r} with {workers} workers. "
+            "Each worker would count wrong passwords on its own, and an unlock would reach "
+            "only one of them. Use the default 'database://' (or 'redis://…'), "
+            "or run a single worker."
+        )
 
 
 @dataclass(frozen=True)

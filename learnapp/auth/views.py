@@ -21,11 +21,12 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import Field
 
 from learnapp import security
 from learnapp.access import signed_in
 from learnapp.auth import services, sessions
-from learnapp.auth.forms import ChangePasswordForm, CodeForm, LoginForm
+from learnapp.auth.forms import ChangePasswordForm, CodeForm, EnableTwoFactorForm, LoginForm
 from learnapp.auth.sessions import safe_next
 from learnapp.auth.throttle import Verdict, get_throttle
 from learnapp.db import get_session
@@ -52,6 +53,13 @@ def _refusal(verdict: Verdict) -> str:
     return _("Please wait a few seconds, then try again.")
 
 
+def _expired_password() -> str:
+    return _(
+        "This temporary password no longer works: it was used already, or it is too old. "
+        "Please ask your mentor or the centre for a new one."
+    )
+
+
 def _wrong_password() -> str:
     return _(
         "The username or the password is not right. Please try again, or ask your mentor for help."
@@ -73,12 +81,21 @@ def login() -> ResponseReturnValue:
         verdict = throttle.check(username, _address())
         if verdict.allowed:
             db = get_session()
-            user = services.authenticate(db, username, form.password.data or "")
-            if user is not None:  # a renewed password hash is committed with the request
+            try:
+                user = services.authenticate(db, username, form.password.data or "")
+            except services.PasswordExpired:
+                form.password.errors = [_expired_password()]
+                return render_template("auth/login.html", form=form, failed=True), 401
+            if user is not None:
                 next_path = safe_next(request.args.get("next"))
                 if user.totp_secret:
+                    db.commit()  # a password hash renewed to the current method
                     sessions.start_second_step(user, next_path)
                     return redirect(url_for("auth.login_code"))
+                services.note_sign_in(user)
+                # Committed before the throttle writes on its own connection: on SQLite that
+                # write would otherwise wait for this request's lock until the busy timeout.
+                db.commit()
                 throttle.record_success(username)
                 sessions.begin(user)
                 return redirect(next_path or url_for("learn.home"))
@@ -104,6 +121,8 @@ def login_code() -> ResponseReturnValue:
         verdict = throttle.check(user.username, _address())
         if verdict.allowed:
             if services.verify_totp(user, form.code.data or ""):
+                services.note_sign_in(user)
+                db.commit()
                 throttle.record_success(user.username)
                 sessions.begin(user)
                 return redirect(next_path or url_for("learn.home"))
@@ -137,16 +156,7 @@ def change_password() -> ResponseReturnValue:
     if form.validate_on_submit():
         throttle = get_throttle()
         if not forced:
-            verdict = throttle.check(user.username, _address())
-            if not verdict.allowed:
-                form.current_password.errors = [_refusal(verdict)]
-            elif not user.check_password(form.current_password.data or ""):
-                verdict = throttle.record_failure(user.username, _address())
-                form.current_password.errors = [
-                    _refusal(verdict)
-                    if not verdict.allowed
-                    else _("This is not your current password. Please try again.")
-                ]
+            _check_current_password(user, form.current_password)
         if not form.errors:
             services.change_password(user, form.new_password.data or "")
             throttle.record_success(user.username)
@@ -155,6 +165,24 @@ def change_password() -> ResponseReturnValue:
             return redirect(url_for("learn.home"))
     status = 400 if form.errors else 200
     return render_template("auth/password.html", form=form, forced=forced), status
+
+
+def _check_current_password(user: User, field: Field) -> bool:
+    """The password asked again before a change; wrong tries count like wrong sign-ins."""
+    throttle = get_throttle()
+    verdict = throttle.check(user.username, _address())
+    if not verdict.allowed:
+        field.errors = [_refusal(verdict)]
+        return False
+    if not user.check_password(field.data or ""):
+        verdict = throttle.record_failure(user.username, _address())
+        field.errors = [
+            _refusal(verdict)
+            if not verdict.allowed
+            else _("This is not your current password. Please try again.")
+        ]
+        return False
+    return True
 
 
 def _totp_page(user: User, form: CodeForm, status: int = 200) -> ResponseReturnValue:
@@ -175,27 +203,32 @@ def _totp_page(user: User, form: CodeForm, status: int = 200) -> ResponseReturnV
 @bp.route("/two-factor", methods=["GET", "POST"])
 @login_required
 def two_factor() -> ResponseReturnValue:
-    """Turn the second step (an authenticator app) on or off."""
+    """Turn the second step (an authenticator app) on (with the password again) or off."""
     user = signed_in()
     if not sessions.totp_allowed(user):
         abort(404)
-    form = CodeForm()
     if not user.totp_secret:
         secret = session.get(TOTP_SETUP_KEY)
         if not isinstance(secret, str) or not secret:
             session[TOTP_SETUP_KEY] = secret = services.new_totp_secret()
-        if not form.validate_on_submit():
-            return _totp_page(user, form, 400 if form.errors else 200)
-        step = services.totp_step(secret, form.code.data or "")
+        enable_form = EnableTwoFactorForm()
+        if not enable_form.validate_on_submit():
+            return _totp_page(user, enable_form, 400 if enable_form.errors else 200)
+        if not _check_current_password(user, enable_form.current_password):
+            return _totp_page(user, enable_form, 400)
+        step = services.totp_step(secret, enable_form.code.data or "")
         if step is None:
-            form.code.errors = [_("This code is not right. Please look at the app and try again.")]
-            return _totp_page(user, form, 400)
+            enable_form.code.errors = [
+                _("This code is not right. Please look at the app and try again.")
+            ]
+            return _totp_page(user, enable_form, 400)
         user.totp_secret, user.totp_last_step = secret, step
         services.end_all_sessions(user)  # other devices sign in again, now with the code
         sessions.begin(user)
         flash(_("The second step is on. From now on you also type a code from the app."), "success")
         return redirect(url_for("auth.two_factor"))
 
+    form = CodeForm()
     if request.method == "POST":
         if sessions.totp_required(user):
             abort(403)
@@ -214,9 +247,10 @@ def two_factor() -> ResponseReturnValue:
 def two_factor_qr() -> ResponseReturnValue:
     """The QR code an authenticator app scans while the second step is being set up."""
     secret = session.get(TOTP_SETUP_KEY)
-    if current_user.totp_secret or not isinstance(secret, str):
+    user = signed_in()
+    if user.totp_secret or not isinstance(secret, str):
         abort(404)
-    uri = services.totp_uri(secret, current_user.username, current_app.config["TOTP_ISSUER"])
+    uri = services.totp_uri(secret, user.username, current_app.config["TOTP_ISSUER"])
     buffer = io.BytesIO()
     segno.make(uri, error="m").save(buffer, kind="svg", scale=6, border=4, xmldecl=False)
     response = Response(buffer.getvalue(), mimetype="image/svg+xml")

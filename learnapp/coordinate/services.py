@@ -130,10 +130,8 @@ def create_account(
         display_name=display_name,
         role=role,
         centre_id=centre.id,
-        must_change_password=True,
     )
-    password = accounts.temporary_password()
-    user.set_password(password)
+    password = accounts.give_temporary_password(user)
     session.add(user)
     session.flush()
     audit.record(session, actor, audit.CREATED, user, role)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from flask import current_app
+from sqlalchemy import Dialect, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from learnapp.auth import sealed
 from learnapp.models.base import Base, utcnow
 
 TEXT_SIZES = (100, 125, 150, 175, 200)
@@ -16,6 +19,29 @@ PASSWORD_HASH_METHOD = "scrypt"
 CONTRASTS = ("normal", "high")
 # "Read aloud" speed in percent of the voice's normal rate (slow, normal, fast).
 SPEECH_RATES = (75, 100, 125)
+
+
+class SealedString(TypeDecorator[str]):
+    """A string column whose values the database only ever sees encrypted.
+
+    The key comes from the running app's SECRET_KEY (and SECRET_KEY_FALLBACKS to read
+    values sealed before a key change), so these columns are read inside an app context.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return sealed.seal(value, current_app.config["SECRET_KEY"])
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        config = current_app.config
+        keys = [config["SECRET_KEY"], *(config.get("SECRET_KEY_FALLBACKS") or [])]
+        return sealed.unseal(value, keys)
 
 
 class Centre(Base):
@@ -43,11 +69,15 @@ class User(Base):
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
+    # Set with a temporary password: it works until then. The first sign-in with it moves this
+    # to that moment, so it never works a second time; choosing an own password clears it.
+    password_expires_at: Mapped[datetime | None] = mapped_column()
     # Advanced by sign-out and password changes so old cookies stop working.
     session_version: Mapped[int] = mapped_column(default=1)
     # A second factor (TOTP) for coordinators and admins: the shared secret, and the last
     # time step used, so a code that was seen once cannot be replayed.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The secret is stored encrypted (auth/sealed.py); this attribute reads and writes it plain.
+    totp_secret: Mapped[str | None] = mapped_column(SealedString(255))
     totp_last_step: Mapped[int | None] = mapped_column()
 
     # Preferences follow the person to any tablet: applied by the server on every page.

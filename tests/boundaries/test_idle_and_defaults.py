@@ -46,6 +46,7 @@ def test_idle_tablet_is_signed_out_after_the_timeout(
 
 def test_a_timeout_of_zero_never_signs_out(app, client, auth, learner, monkeypatch):
     app.config["IDLE_TIMEOUT_MINUTES"] = 0
+    app.config["SESSION_MAX_HOURS"] = 0  # the absolute lifetime has tests of its own
     clock = SimpleNamespace(now=float(int(time.time())))
     monkeypatch.setattr(sessions, "time", SimpleNamespace(time=lambda: clock.now))
     auth.login("erika")

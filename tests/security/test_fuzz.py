@@ -155,12 +155,16 @@ FORMS = [
     FormCase(
         "second factor",
         "/two-factor",
-        ("code",),
+        ("code", "current_password"),
         role=COORDINATOR,
         explanations=(
             said("Please enter the six digits from your app."),
             said("This code is not right. Please look at the app and try again."),
             too_long(20),
+            said("Please enter your password."),
+            said("This is not your current password. Please try again."),
+            too_long(MAX_LENGTH),
+            *REFUSALS,
         ),
     ),
 ]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 
 import pyotp
 import pytest
-from sqlalchemy import select
+from flask.testing import FlaskClient
+from sqlalchemy import select, text
+from werkzeug.test import TestResponse
 
 from learnapp.access import ADMIN, COORDINATOR, LEARNER
-from learnapp.auth import services
+from learnapp.auth import sealed, services
 from learnapp.db import get_session
 from learnapp.models import User
 from tests.helpers import PASSWORD, csrf_from
@@ -18,7 +21,7 @@ from tests.helpers import PASSWORD, csrf_from
 SECRET_ON_PAGE = re.compile(r'<code class="secret-key">([A-Z2-7 ]+)</code>')
 
 
-def _set_up(client) -> str:  # type: ignore[no-untyped-def]
+def _set_up(client: FlaskClient) -> str:
     """Turn TOTP on through the page; returns the secret."""
     page = client.get("/two-factor?lang=en").get_data(as_text=True)
     secret = SECRET_ON_PAGE.search(page).group(1).replace(" ", "")
@@ -27,20 +30,44 @@ def _set_up(client) -> str:  # type: ignore[no-untyped-def]
         assert b"<script" not in qr.data
     response = client.post(
         "/two-factor",
-        data={"csrf_token": csrf_from(page), "code": pyotp.TOTP(secret).now()},
+        data={
+            "csrf_token": csrf_from(page),
+            "code": pyotp.TOTP(secret).now(),
+            "current_password": PASSWORD,
+        },
     )
     assert response.status_code == 302
     return secret
 
 
-def _password_step(client, username: str) -> object:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("password", ["", "wrong-password"])
+def test_turning_it_on_asks_for_the_password_again(app, client, auth, make_user, password):
+    make_user(role=COORDINATOR, username="petra")
+    auth.login("petra")
+    page = client.get("/two-factor?lang=en").get_data(as_text=True)
+    assert 'autocomplete="current-password"' in page
+    secret = SECRET_ON_PAGE.search(page).group(1).replace(" ", "")
+    data = {"csrf_token": csrf_from(page), "code": pyotp.TOTP(secret).now()}
+    response = client.post("/two-factor?lang=en", data=data | {"current_password": password})
+    assert response.status_code == 400
+    said = "Please enter your password." if not password else "not your current password"
+    assert said in response.get_data(as_text=True)
+    with app.app_context():
+        user = get_session().scalars(select(User).where(User.username == "petra")).one()
+        assert user.totp_secret is None
+    # the same code with the right password turns it on
+    response = client.post("/two-factor", data=data | {"current_password": PASSWORD})
+    assert response.status_code == 302
+
+
+def _password_step(client: FlaskClient, username: str) -> TestResponse:
     token = csrf_from(client.get("/login?lang=en").get_data(as_text=True))
     return client.post(
         "/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
     )
 
 
-def _code_step(client, code: str):  # type: ignore[no-untyped-def]
+def _code_step(client: FlaskClient, code: str) -> TestResponse:
     page = client.get("/login/code?lang=en").get_data(as_text=True)
     return client.post("/login/code", data={"csrf_token": csrf_from(page), "code": code})
 
@@ -137,3 +164,29 @@ def test_a_learner_role_is_never_asked(app, client, auth, learner):
     auth.login("erika")
     assert client.get("/").status_code == 200
     assert LEARNER not in app.config["TOTP_REQUIRED_ROLES"]
+
+
+def test_the_database_holds_the_secret_only_encrypted(app, client, auth, make_user):
+    make_user(role=COORDINATOR, username="petra")
+    auth.login("petra")
+    secret = _set_up(client)
+    engine = app.extensions["learnapp_db"].engine
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT totp_secret FROM user_account WHERE username = 'petra'")
+        ).scalar_one()
+    assert stored.startswith("v1:") and secret not in stored
+    assert secret not in base64.urlsafe_b64decode(stored[3:]).decode("latin-1")
+    with app.app_context():  # the app reads it back as it was
+        user = get_session().scalars(select(User).where(User.username == "petra")).one()
+        assert user.totp_secret == secret
+
+
+def test_a_secret_sealed_with_another_key_is_refused_not_skipped(app, make_user):
+    make_user(role=COORDINATOR, username="petra", totp_secret=pyotp.random_base32())
+    app.config["SECRET_KEY"] = "another-secret-key-that-is-long-enough-0123"
+    with app.app_context(), pytest.raises(sealed.SealError):
+        get_session().scalars(select(User).where(User.username == "petra")).one()
+    app.config["SECRET_KEY_FALLBACKS"] = ["test-secret-key-that-is-long-enough-0123456789"]
+    with app.app_context():  # an old key kept as a fallback still opens it
+        assert get_session().scalars(select(User).where(User.username == "petra")).one()
