@@ -11,7 +11,9 @@ from flask_wtf.csrf import CSRFProtect
 
 from learnapp.auth.services import load_user
 from learnapp.db import get_session
+from learnapp.models import User
 from learnapp.models.base import utcnow
+from learnapp.side_writes import side_write
 
 # Writing "last active" on every request would cost a write each time; once in a while is enough.
 LAST_ACTIVE_RESOLUTION = timedelta(minutes=5)
@@ -24,7 +26,7 @@ csrf = CSRFProtect()
 
 
 @login_manager.user_loader
-def _load(cookie_id: str):  # type: ignore[no-untyped-def]
+def _load(cookie_id: str) -> User | None:
     return load_user(get_session(), cookie_id)
 
 
@@ -34,8 +36,9 @@ def note_activity() -> None:
     now = utcnow()
     last = current_user.last_active_at
     if last is None or now - last > LAST_ACTIVE_RESOLUTION:
-        current_user.last_active_at = now
-        get_session().commit()
+        with side_write("last active"):
+            current_user.last_active_at = now
+            get_session().commit()
 
 
 def init_app(app: Flask) -> None:

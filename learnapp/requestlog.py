@@ -11,8 +11,10 @@ import os
 import secrets
 import sys
 import time
+from typing import TextIO
 
 from flask import Flask, Response, current_app, g, has_request_context, request
+from sqlalchemy import inspect
 
 log = logging.getLogger("learnapp.requests")
 HEADER = "X-Request-ID"
@@ -44,8 +46,7 @@ def finish_request(response: Response) -> Response:
     response.headers[HEADER] = rid
     if current_app.config["REQUEST_LOG"]:
         millis = (time.perf_counter() - g.request_started) * 1000
-        user = getattr(g, "_login_user", None)  # only if the page already looked it up
-        user_id = user.id if user is not None and user.is_authenticated else "-"
+        user_id = _known_user_id(getattr(g, "_login_user", None))
         level = logging.ERROR if response.status_code >= 500 else logging.INFO
         # The path without the query string: queries may carry a username or a next= page.
         log.log(
@@ -62,6 +63,17 @@ def finish_request(response: Response) -> Response:
     return response
 
 
+def _known_user_id(user: object) -> str:
+    """The id of the user the page already looked up, without asking the database.
+
+    After a failed write the session has expired the user: reading `user.id` would query
+    the database again, the very one that just failed.
+    """
+    state = inspect(user, raiseerr=False) if user is not None else None
+    identity = state.identity if state is not None else None
+    return str(identity[0]) if identity else "-"
+
+
 class RequestIdFilter(logging.Filter):
     """Put the request id in front of every message logged during a request (errors too)."""
 
@@ -74,20 +86,16 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-class StderrHandler(logging.StreamHandler):
+class StderrHandler(logging.StreamHandler[TextIO]):
     """Writes to whatever sys.stderr is now (test runners swap it between tests)."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(sys.stderr)
         self.setFormatter(logging.Formatter(LOG_FORMAT))
 
-    @property  # type: ignore[override]
-    def stream(self):  # type: ignore[no-untyped-def]
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, _value) -> None:  # type: ignore[no-untyped-def]
-        pass
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr  # under the handler's lock (Handler.handle holds it)
+        super().emit(record)
 
 
 def _ensure_handler(logger: logging.Logger) -> None:
