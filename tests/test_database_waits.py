@@ -172,3 +172,36 @@ def test_a_lesson_opens_on_a_database_that_cannot_write(
     assert home.status_code == 200
     with app.app_context():
         assert get_session().query(Progress).count() == 0
+
+
+def test_healthz_reports_a_database_that_reads_but_cannot_write(
+    app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = app.config["DATABASE_URL"]
+    if not url.startswith("sqlite"):
+        pytest.skip("SQLite's read-only mode")
+    path = url.removeprefix("sqlite:///")
+    working = app.extensions["learnapp_db"]
+    app.extensions["learnapp_db"] = Database(make_engine(f"sqlite:///file:{path}?mode=ro&uri=true"))
+    try:
+        reply = client.get("/healthz")
+    finally:
+        app.extensions["learnapp_db"].engine.dispose()
+        app.extensions["learnapp_db"] = working
+    assert reply.status_code == 503
+    assert reply.json == {
+        "status": "error",
+        "database": "cannot write",
+        "read": "ok",
+        "write": "failing",
+    }
+    assert "cannot be written" in caplog.text
+
+
+def test_healthz_reports_a_nearly_full_disk(app: Flask, client: FlaskClient) -> None:
+    if not app.config["DATABASE_URL"].startswith("sqlite"):
+        pytest.skip("the free space is checked for SQLite's disk")
+    app.config["HEALTH_MIN_FREE_BYTES"] = 1 << 60  # more than any disk has
+    reply = client.get("/healthz")
+    assert reply.status_code == 503
+    assert reply.json is not None and reply.json["write"] == "failing"
