@@ -8,6 +8,13 @@ machine. Every value can be changed with an environment variable, e.g. GUNICORN_
 from __future__ import annotations
 
 import os
+import threading
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gunicorn.arbiter import Arbiter
+    from gunicorn.workers.base import Worker
 
 # Where nginx finds the app. One machine: this address; a second app server listens on its
 # own private address, e.g. GUNICORN_BIND=10.0.0.12:8000.
@@ -42,10 +49,35 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,
 control_socket_disable = True
 
 
-def post_fork(server, worker):  # type: ignore[no-untyped-def]
+def post_fork(server: Arbiter, worker: Worker) -> None:
     """A worker must not reuse database connections opened by the master before the fork."""
     wsgi = getattr(server.app, "callable", None)
     app = getattr(wsgi, "flask_app", wsgi)
     database = getattr(app, "extensions", {}).get("learnapp_db")
     if database is not None:
         database.engine.dispose(close=False)
+
+
+# How often a worker looks whether its master is still there.
+MASTER_CHECK_SECONDS = 1.0
+
+
+def post_worker_init(worker: Worker) -> None:
+    """A worker whose master died (SIGKILL, out of memory) stops within about a second.
+
+    gunicorn's sync worker notices a new parent only between requests or when its wait for
+    one ends (half the timeout: 15 s), and until then it serves unsupervised and holds the
+    port, so a new master cannot bind it. Under systemd (docs/deploy/digitandem.service) the
+    whole group is stopped and restarted anyway; this covers gunicorn started by hand. The
+    worker finishes the request it is serving, then leaves.
+    """
+    master = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == master:
+            time.sleep(MASTER_CHECK_SECONDS)
+        worker.log.warning("master %s is gone: worker %s stops", master, os.getpid())
+        worker.alive = False
+        os.write(worker.PIPE[1], b".")  # wake the worker from its wait for a request
+
+    threading.Thread(target=watch, name="master-watch", daemon=True).start()
