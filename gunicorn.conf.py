@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gunicorn.arbiter import Arbiter
+    from gunicorn.workers.base import Worker
 
 WORKER_BOOT_ERROR = 3  # gunicorn's exit code for "this worker can never start": the master stops
 
@@ -65,7 +71,7 @@ def on_starting(server: Any) -> None:
     _refuse_unshared_throttle(_flask_app(server.app), server.cfg.workers)
 
 
-def post_worker_init(worker: Any) -> None:
+def _refuse_in_worker(worker: Worker) -> None:
     """Without preloading, each worker checks; exit code 3 makes gunicorn stop, not respawn."""
     try:
         _refuse_unshared_throttle(_flask_app(worker), worker.cfg.workers)
@@ -74,9 +80,40 @@ def post_worker_init(worker: Any) -> None:
         sys.exit(WORKER_BOOT_ERROR)
 
 
-def post_fork(server: Any, worker: Any) -> None:
+def post_fork(server: Arbiter, worker: Worker) -> None:
     """A worker must not reuse database connections opened by the master before the fork."""
     app = _flask_app(server.app)
     database = getattr(app, "extensions", {}).get("learnapp_db")
     if database is not None:
         database.engine.dispose(close=False)
+
+
+# How often a worker looks whether its master is still there.
+MASTER_CHECK_SECONDS = 1.0
+
+
+def post_worker_init(worker: Worker) -> None:
+    """Check the settings (see _refuse_in_worker), then watch the master."""
+    _refuse_in_worker(worker)
+    _watch_master(worker)
+
+
+def _watch_master(worker: Worker) -> None:
+    """A worker whose master died (SIGKILL, out of memory) stops within about a second.
+
+    gunicorn's sync worker notices a new parent only between requests or when its wait for
+    one ends (half the timeout: 15 s), and until then it serves unsupervised and holds the
+    port, so a new master cannot bind it. Under systemd (docs/deploy/digitandem.service) the
+    whole group is stopped and restarted anyway; this covers gunicorn started by hand. The
+    worker finishes the request it is serving, then leaves.
+    """
+    master = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == master:
+            time.sleep(MASTER_CHECK_SECONDS)
+        worker.log.warning("master %s is gone: worker %s stops", master, os.getpid())
+        worker.alive = False
+        os.write(worker.PIPE[1], b".")  # wake the worker from its wait for a request
+
+    threading.Thread(target=watch, name="master-watch", daemon=True).start()

@@ -8,6 +8,8 @@ and pg_restore (see the README).
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 import sqlite3
 from datetime import UTC, datetime
@@ -17,6 +19,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
+
+from learnapp import maintenance
 
 
 class BackupError(Exception):
@@ -58,34 +62,60 @@ def _copy(source: sqlite3.Connection, target_path: Path) -> None:
         target.close()
 
 
+def _out_of_space(error: BaseException) -> bool:
+    if isinstance(error, OSError):
+        return error.errno in (errno.ENOSPC, errno.EDQUOT)
+    return isinstance(error, sqlite3.Error) and "full" in str(error).lower()
+
+
+def _private_empty_file(path: Path) -> None:
+    """The backup holds everyone's names and progress: readable by this user only."""
+    path.unlink(missing_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def backup(database_url: str, destination: Path, busy_timeout: float = 30.0) -> Path:
-    """Copy a (running) SQLite database consistently to `destination`; check the copy."""
+    """Copy a (running) SQLite database consistently to `destination`; check the copy.
+
+    The copy is written next to the destination as `.partial` and renamed when it is whole
+    and checked; whatever goes wrong (a full disk too), the `.partial` file is removed.
+    """
     source_path = sqlite_path(database_url)
     if not source_path.exists():
         raise BackupError(f"There is no database at {source_path}.")
     destination = destination.resolve()
     if destination == source_path.resolve():
         raise BackupError("The backup must not overwrite the database itself.")
-    destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".partial")
-    partial.unlink(missing_ok=True)
-    source = sqlite3.connect(source_path, timeout=busy_timeout)
     try:
-        _copy(source, partial)
-    finally:
-        source.close()
-    result = _integrity(partial)
-    if result != "ok":
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        _private_empty_file(partial)
+        source = sqlite3.connect(source_path, timeout=busy_timeout)
+        try:
+            _copy(source, partial)
+        finally:
+            source.close()
+        result = _integrity(partial)
+        if result != "ok":
+            raise BackupError(f"The copy failed its integrity check: {result}")
+        partial.replace(destination)  # the backup appears whole or not at all
+    except (OSError, sqlite3.Error, BackupError) as error:
         partial.unlink(missing_ok=True)
-        raise BackupError(f"The copy failed its integrity check: {result}")
-    partial.replace(destination)  # the backup appears whole or not at all
+        if _out_of_space(error):
+            raise BackupError(
+                f"There is not enough free space in {destination.parent} for the backup. "
+                "Nothing was written: free some space (or choose another place) and try again."
+            ) from error
+        if isinstance(error, BackupError):
+            raise
+        raise BackupError(f"The backup could not be written: {error}") from error
     return destination
 
 
 def restore(database_url: str, backup_file: Path, busy_timeout: float = 30.0) -> Path | None:
     """Bring a backup back into the database; the current database is kept beside it first.
 
-    Stop the app servers before restoring: sessions that are open keep writing otherwise.
+    Writes of running app servers must be paused meanwhile (`flask restore` does so).
     Returns where the previous database was saved (None if there was none).
     """
     target_path = sqlite_path(database_url)
@@ -134,14 +164,17 @@ def backup_command(path: Path) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def restore_command(path: Path, yes: bool) -> None:
-    """Replace the SQLite database with the backup at PATH (stop the app servers first)."""
+    """Replace the SQLite database with the backup at PATH.
+
+    The app may keep running: while the restore works, it shows pages but answers every
+    change with a "short maintenance" page (learnapp/maintenance.py), so nobody is told
+    something was saved that the restore then replaces.
+    """
     if not yes:
-        click.confirm(
-            "This replaces the current database with the backup. Are the app servers stopped?",
-            abort=True,
-        )
+        click.confirm("This replaces the current database with the backup. Go on?", abort=True)
     try:
-        saved = restore(current_app.config["DATABASE_URL"], path)
+        with maintenance.writes_paused(current_app, f"restore from {path}"):
+            saved = restore(current_app.config["DATABASE_URL"], path)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     if saved is not None:

@@ -36,7 +36,24 @@ class DefaultConfig:
     SESSION_COOKIE_SECURE = None  # None: on in production (HTTPS), off in development and tests
     WTF_CSRF_TIME_LIMIT = None  # a learner may take their time; the token lives with the session
     MAX_CONTENT_LENGTH = 1024 * 1024
+    # Every wait for the database ends before gunicorn's worker timeout (30 s), so the app
+    # answers with its own page: SQLite's wait for a lock, PostgreSQL's for a row lock and
+    # for one statement. 0 turns a PostgreSQL timeout off.
     SQLITE_BUSY_TIMEOUT_MS = 10_000
+    DATABASE_STATEMENT_TIMEOUT_MS = 20_000
+    DATABASE_LOCK_TIMEOUT_MS = 10_000
+    # SQLite (learnapp/sqlite_upkeep.py): NORMAL may lose the last commits on power loss
+    # (the file stays intact); FULL waits for the disk on every commit and loses none.
+    SQLITE_SYNCHRONOUS = "NORMAL"
+    SQLITE_JOURNAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024
+    # The WAL is truncated after a request when it grew beyond this, at most this often.
+    SQLITE_CHECKPOINT_WAL_BYTES = 4 * 1024 * 1024
+    SQLITE_CHECKPOINT_EVERY_SECONDS = 30
+    # While this file exists (`flask restore` makes it), writes get a "short maintenance"
+    # page (learnapp/maintenance.py). Empty: `maintenance` in the instance folder.
+    MAINTENANCE_FLAG = ""
+    # /healthz reports the database as unable to write below this much free disk (SQLite).
+    HEALTH_MIN_FREE_BYTES = 64 * 1024 * 1024
     # A pooled PostgreSQL connection idle this long is pinged before use (learnapp/db.py).
     DATABASE_PING_AFTER_IDLE_SECONDS = 10
     # Early warning: a learner silent for N days, a tandem or mentor without a session for M days.

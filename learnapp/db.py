@@ -31,6 +31,8 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
+from learnapp import sqlite_upkeep
+
 EXTENSION_KEY = "learnapp_db"
 READING = "reading"  # key in Session.info: True while the session may not write
 FAILED = "db_request_failed"  # key in flask.g: an exception was raised during the request
@@ -55,9 +57,31 @@ class Database:
         event.listen(self.reading_session_factory, "do_orm_execute", _refuse_statement)
 
 
-def make_engine(url: str, busy_timeout_ms: int = 10_000, ping_after_idle_s: float = 10) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+def make_engine(
+    url: str,
+    busy_timeout_ms: int = 10_000,
+    ping_after_idle_s: float = 10,
+    *,
+    statement_timeout_ms: int = 20_000,
+    lock_timeout_ms: int = 10_000,
+    sqlite_synchronous: str = "NORMAL",
+    sqlite_journal_size_limit: int = 16 * 1024 * 1024,
+) -> Engine:
+    """Create an engine whose waits all end before gunicorn's worker timeout.
+
+    SQLite gets WAL, foreign keys, a busy timeout and a size limit for its WAL on every
+    connection, and its file is created private (learnapp/sqlite_upkeep.py). PostgreSQL gets
+    a statement and a lock timeout: a request stuck behind a locked row or a runaway query is
+    cut by the database, and the app answers with its own kind page instead of the worker
+    being killed with the visitor left hanging.
+    """
     if url.startswith("sqlite"):
+        path = sqlite_upkeep.database_file(url)
+        if path is not None:
+            sqlite_upkeep.make_private(path)
+        statements = sqlite_upkeep.pragmas(
+            busy_timeout_ms, sqlite_synchronous, sqlite_journal_size_limit
+        )
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
 
         @event.listens_for(engine, "connect")
@@ -65,16 +89,24 @@ def make_engine(url: str, busy_timeout_ms: int = 10_000, ping_after_idle_s: floa
             dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry
         ) -> None:
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            for statement in statements:
+                cursor.execute(statement)
             cursor.close()
 
         return engine
-    engine = create_engine(url)
+    engine = create_engine(
+        url, connect_args=_postgres_timeouts(statement_timeout_ms, lock_timeout_ms)
+    )
     _ping_idle_connections(engine, ping_after_idle_s)
     return engine
+
+
+def _postgres_timeouts(statement_timeout_ms: int, lock_timeout_ms: int) -> dict[str, str]:
+    """libpq options for every connection; 0 turns a timeout off."""
+    return {
+        "options": f"-c statement_timeout={int(statement_timeout_ms)}"
+        f" -c lock_timeout={int(lock_timeout_ms)}"
+    }
 
 
 def _ping_idle_connections(engine: Engine, after_s: float) -> None:
@@ -111,9 +143,14 @@ def init_app(app: Flask) -> None:
         app.config["DATABASE_URL"],
         app.config["SQLITE_BUSY_TIMEOUT_MS"],
         app.config["DATABASE_PING_AFTER_IDLE_SECONDS"],
+        statement_timeout_ms=app.config["DATABASE_STATEMENT_TIMEOUT_MS"],
+        lock_timeout_ms=app.config["DATABASE_LOCK_TIMEOUT_MS"],
+        sqlite_synchronous=app.config["SQLITE_SYNCHRONOUS"],
+        sqlite_journal_size_limit=app.config["SQLITE_JOURNAL_SIZE_LIMIT_BYTES"],
     )
     app.extensions[EXTENSION_KEY] = Database(engine)
     app.after_request(finish_request)
+    sqlite_upkeep.init_app(app, engine)
     app.teardown_appcontext(_close_session)
     _note_handled_exceptions(app)
 
@@ -192,6 +229,12 @@ def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()  # rolls back whatever was not committed
+
+
+INSERTS: dict[str, Callable[[type], postgresql.Insert | sqlite.Insert]] = {
+    "postgresql": postgresql.insert,
+    "sqlite": sqlite.insert,
+}
 
 
 def insert_ignoring_duplicates(session: Session, model: type, unique: list[str]) -> Insert:

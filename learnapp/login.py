@@ -13,6 +13,7 @@ from learnapp.auth.services import load_user
 from learnapp.db import get_session, side_write
 from learnapp.models import User
 from learnapp.models.base import utcnow
+from learnapp.side_writes import tolerated
 
 # Writing "last active" on every request would cost a write each time; once in a while is enough.
 LAST_ACTIVE_RESOLUTION = timedelta(minutes=5)
@@ -35,8 +36,9 @@ def note_activity() -> None:
     now = utcnow()
     last = current_user.last_active_at
     if last is None or now - last > LAST_ACTIVE_RESOLUTION:
-        side_write(get_session(), "last active")
-        current_user.last_active_at = now  # committed with the request
+        with tolerated("last active"):
+            side_write(get_session(), "last active")
+            current_user.last_active_at = now
 
 
 def init_app(app: Flask) -> None:

@@ -17,6 +17,7 @@ from typing import TextIO
 
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask.logging import default_handler
+from sqlalchemy import inspect
 
 log = logging.getLogger("learnapp.requests")
 HEADER = "X-Request-ID"
@@ -48,8 +49,7 @@ def finish_request(response: Response) -> Response:
     response.headers[HEADER] = rid
     if current_app.config["REQUEST_LOG"]:
         millis = (time.perf_counter() - g.request_started) * 1000
-        user = getattr(g, "_login_user", None)  # only if the page already looked it up
-        user_id = user.id if user is not None and user.is_authenticated else "-"
+        user_id = _known_user_id(getattr(g, "_login_user", None))
         level = logging.ERROR if response.status_code >= 500 else logging.INFO
         # The path without the query string: queries may carry a username or a next= page.
         log.log(
@@ -81,6 +81,17 @@ def _escape_one(match: re.Match[str]) -> str:
 def escape_control(text: str) -> str:
     """One log record stays one line: a %0a in a path cannot write a line of its own."""
     return _UNSAFE.sub(_escape_one, text)
+
+
+def _known_user_id(user: object) -> str:
+    """The id of the user the page already looked up, without asking the database.
+
+    After a failed write the session has expired the user: reading `user.id` would query
+    the database again, the very one that just failed.
+    """
+    state = inspect(user, raiseerr=False) if user is not None else None
+    identity = state.identity if state is not None else None
+    return str(identity[0]) if identity else "-"
 
 
 class RequestIdFilter(logging.Filter):

@@ -45,6 +45,7 @@ def app(tmp_path: Path, content_dir: Path) -> Iterator[Flask]:
             "DATABASE_URL": _database_url(tmp_path),
             "CONTENT_DIR": str(content_dir),
             "CONTENT_AUTO_RELOAD": False,
+            "MAINTENANCE_FLAG": str(tmp_path / "maintenance"),  # not the project's instance/
         }
     )
     engine = app.extensions["learnapp_db"].engine

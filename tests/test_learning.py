@@ -135,7 +135,12 @@ def test_missing_translation_falls_back_with_a_notice(tmp_path, app, client, aut
 
 
 def test_healthz(client):
-    assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
+    assert client.get("/healthz").json == {
+        "status": "ok",
+        "database": "ok",
+        "read": "ok",
+        "write": "ok",
+    }
 
 
 def test_healthz_reports_an_unreachable_database(tmp_path):

@@ -95,7 +95,7 @@ def test_restore_asks_first_and_refuses_a_damaged_file(runner, db_file, tmp_path
     damaged = tmp_path / "damaged.db"
     damaged.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
     result = runner.invoke(args=["restore", str(damaged)], input="n\n")
-    assert result.exit_code != 0 and "Are the app servers stopped?" in result.output
+    assert result.exit_code != 0 and "replaces the current database" in result.output
     assert result.output.endswith("Aborted!\n")  # the answer "n" stopped it
     with pytest.raises(BackupError):
         restore(app.config["DATABASE_URL"], damaged)
