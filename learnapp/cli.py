@@ -17,6 +17,7 @@ from learnapp.access import ROLES
 from learnapp.accounts import UMLAUTS
 from learnapp.auth import throttle
 from learnapp.auth.passwords import password_problem
+from learnapp.display_names import display_name_problem
 from learnapp.backup import backup_command, restore_command
 from learnapp.content.check import check_library
 from learnapp.db import get_session
@@ -211,11 +212,12 @@ def users_create(
         raise click.ClickException(f"User '{username}' exists already.")
     if centre_id is not None and session.get(Centre, centre_id) is None:
         raise click.ClickException(f"No centre with id {centre_id}.")
-    problem = password_problem(password, username=username)
+    display_name = display_name if display_name is not None else username
+    problem = display_name_problem(display_name) or password_problem(password, username=username)
     if problem:
         raise click.ClickException(problem)
     user = User(
-        username=username, display_name=display_name or username, role=role, centre_id=centre_id
+        username=username, display_name=display_name.strip(), role=role, centre_id=centre_id
     )
     user.set_password(password)
     session.add(user)

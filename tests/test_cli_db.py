@@ -9,7 +9,12 @@ from flask import Flask
 from learnapp import create_app, migrate
 from learnapp.paths import MIGRATIONS_DIR
 
-NEWEST = "0005"
+# The newest migration's number, read from the files: a new migration must not break these tests.
+NEWEST = max(
+    path.name[:4] for path in (MIGRATIONS_DIR / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")
+)
+PREVIOUS = f"{int(NEWEST) - 1:04d}"
+FOLLOWING = f"{int(NEWEST) + 1:04d}"
 
 
 @pytest.fixture
@@ -46,7 +51,7 @@ def test_downgrade_asks_first_then_goes_back_one_step(migrated_app):
     assert migrate.revisions(migrated_app.config["DATABASE_URL"]).current == (NEWEST,)
     back = runner.invoke(args=["db", "downgrade", "--yes"])
     assert back.exit_code == 0, back.output
-    assert "Database is now at: 0004" in back.output
+    assert f"Database is now at: {PREVIOUS}" in back.output
     assert runner.invoke(args=["db", "current"]).exit_code == 1
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
 
@@ -57,10 +62,10 @@ def test_revision_writes_the_next_numbered_migration(migrated_app):
     result = runner.invoke(args=["db", "revision", "-m", "add a hobby"])
     assert result.exit_code == 0, result.output
     written = Path(result.output.split("Created ")[1].split(":")[0])
-    assert written.name == "0006_add_a_hobby.py"
+    assert written.name == f"{FOLLOWING}_add_a_hobby.py"
     source = written.read_text(encoding="utf-8")
-    assert 'revision = "0006"' in source.replace("'", '"')
-    assert 'down_revision = "0005"' in source.replace("'", '"')
+    assert f'revision = "{FOLLOWING}"' in source.replace("'", '"')
+    assert f'down_revision = "{NEWEST}"' in source.replace("'", '"')
     # The models match the newest migration, so the compared migration has nothing to do.
     assert "op." not in source
     assert not (MIGRATIONS_DIR / "versions" / written.name).exists()
@@ -89,3 +94,20 @@ def _german(english: str) -> str:
         "easy to guess": "leicht zu erraten",
         "same as the username": "Benutzername",
     }[english]
+
+
+@pytest.mark.parametrize("name", ["   ", "Erika\nMeyer", "Erika\u202eMeyer"])
+def test_users_create_holds_the_display_name_rule_of_the_forms(runner, name):
+    result = runner.invoke(
+        args=["users", "create", "erika", "--name", name],
+        input="a-long-fine-password\na-long-fine-password\n",
+    )
+    assert result.exit_code != 0
+    assert "Created" not in result.output
+
+
+def test_users_create_without_a_name_uses_the_username(runner):
+    result = runner.invoke(
+        args=["users", "create", "erika"], input="a-long-fine-password\na-long-fine-password\n"
+    )
+    assert result.exit_code == 0, result.output

@@ -140,7 +140,8 @@ WALK: dict[tuple[str, str], Walk] = {
     ),
     ("POST", "learn.ask_for_help"): Walk(
         "learner_a",
-        url=lambda _ids: FIRST_LESSON,
+        # Not the first lesson: she has an open request there, and one per lesson is the limit.
+        url=lambda _ids: PRACTICE_LESSON,
         data=lambda _ids: {"message": "Ich finde den Knopf nicht."},
     ),
     ("POST", "learn.practice_start"): Walk("learner_a", url=lambda _ids: PRACTICE_LESSON),
