@@ -19,6 +19,7 @@ from flask import (
 from flask import (
     session as flask_session,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -28,6 +29,8 @@ from learnapp.content import get_library
 from learnapp.content.model import Course, Lesson
 from learnapp.db import get_session
 from learnapp.learn import certificates, lesson_page, practice, quiz, services
+from learnapp.learn.cards import course_cards
+from learnapp.learn.quiz import QuestionResult, QuizAnswers
 from learnapp.mentor import sessions
 from learnapp.models import HelpRequest
 
@@ -73,7 +76,7 @@ def _load(course_id: str, lesson_id: str | None = None) -> tuple[Course, Lesson 
 
 @bp.get("/")
 @can_read_courses
-def home():  # type: ignore[no-untyped-def]
+def home() -> ResponseReturnValue:
     """The calm start page: one big "Continue" card, then the courses with progress."""
     if current_user.role in STAFF_LANDING:
         # Mentors and coordinators start where they look first: who needs help.
@@ -86,11 +89,13 @@ def home():  # type: ignore[no-untyped-def]
         point.course.lesson(point.lesson_id, _lang(), library.default_lang) if point else None
     )
     tandem = sessions.learners_tandem(db, current_user)
+    courses = services.course_progress(library, progress)
     return render_template(
         "learn/home.html",
         point=point,
         next_lesson=next_lesson,
-        courses=services.course_progress(library, progress),
+        courses=courses,
+        cards=course_cards(library, courses, _lang(), heading="h3"),
         lang=_lang(),
         default_lang=library.default_lang,
         next_steps=tandem.next_steps,
@@ -100,21 +105,20 @@ def home():  # type: ignore[no-untyped-def]
 
 @bp.get("/courses")
 @can_read_courses
-def courses():  # type: ignore[no-untyped-def]
+def courses() -> ResponseReturnValue:
     """Every course with the learner's progress."""
     library = get_library()
     progress = services.progress_by_lesson(get_session(), current_user)
+    courses = services.course_progress(library, progress)
     return render_template(
         "learn/courses.html",
-        courses=services.course_progress(library, progress),
-        lang=_lang(),
-        default_lang=library.default_lang,
+        cards=course_cards(library, courses, _lang(), with_summary=True),
     )
 
 
 @bp.get("/courses/<course_id>")
 @can_read_courses
-def course(course_id: str):  # type: ignore[no-untyped-def]
+def course(course_id: str) -> ResponseReturnValue:
     """A course's lessons, each ticked when done, with the place to continue."""
     library = get_library()
     course, _lesson = _load(course_id)
@@ -132,7 +136,14 @@ def course(course_id: str):  # type: ignore[no-untyped-def]
     )
 
 
-def _render_lesson(course: Course, lesson: Lesson, status: int = 200, **extra):  # type: ignore[no-untyped-def]
+def _render_lesson(
+    course: Course,
+    lesson: Lesson,
+    status: int = 200,
+    answers: QuizAnswers | None = None,
+    results: list[QuestionResult] | None = None,
+    submission_id: str | None = None,
+) -> ResponseReturnValue:
     session = get_session()
     same_as_last = flask_session.get(LAST_LESSON_KEY) == lesson.id
     row = services.record_visit(session, current_user, course.id, lesson.id, same_as_last)
@@ -142,7 +153,10 @@ def _render_lesson(course: Course, lesson: Lesson, status: int = 200, **extra): 
     library = get_library()
     problems = library.problems_for(lesson.path) if library_shows_problems() else []
     done = row.completed_at is not None
-    return lesson_page.draw(library, course, lesson, _lang(), done, problems, **extra), status
+    page = lesson_page.render(
+        library, course, lesson, _lang(), done, problems, submission_id, answers, results
+    )
+    return page, status
 
 
 def library_shows_problems() -> bool:
@@ -152,7 +166,7 @@ def library_shows_problems() -> bool:
 
 @bp.get("/courses/<course_id>/<lesson_id>")
 @can_read_courses
-def lesson(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
+def lesson(course_id: str, lesson_id: str) -> ResponseReturnValue:
     """One lesson: large text, Previous / Next, Done, and the self-check."""
     course, lesson = _load(course_id, lesson_id)
     assert lesson is not None
@@ -165,7 +179,7 @@ def lesson(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/courses/<course_id>/<lesson_id>/done")
 @can_read_courses
-def done(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
+def done(course_id: str, lesson_id: str) -> ResponseReturnValue:
     """Mark a lesson done (or, with undo, not done)."""
     course, lesson = _load(course_id, lesson_id)
     assert lesson is not None
@@ -191,7 +205,7 @@ def done(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/courses/<course_id>/<lesson_id>/help")
 @roles_required(LEARNER)
-def ask_for_help(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
+def ask_for_help(course_id: str, lesson_id: str) -> ResponseReturnValue:
     """ "I need help": the learner's mentor sees it with the lesson it came from."""
     course, lesson = _load(course_id, lesson_id)
     assert lesson is not None
@@ -216,7 +230,7 @@ def ask_for_help(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def
 
 @bp.post("/courses/<course_id>/<lesson_id>/check")
 @can_read_courses
-def check(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
+def check(course_id: str, lesson_id: str) -> ResponseReturnValue:
     """Grade the self-check on the server and show why each answer is right or wrong."""
     course, lesson = _load(course_id, lesson_id)
     assert lesson is not None
@@ -255,7 +269,7 @@ def check(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/courses/<course_id>/<lesson_id>/practice")
 @can_read_courses
-def practice_start(course_id: str, lesson_id: str):  # type: ignore[no-untyped-def]
+def practice_start(course_id: str, lesson_id: str) -> ResponseReturnValue:
     """Begin a new walk through a practice scenario."""
     course, lesson = _load(course_id, lesson_id)
     if lesson is None or lesson.scenario is None:
@@ -271,7 +285,7 @@ def practice_start(course_id: str, lesson_id: str):  # type: ignore[no-untyped-d
 
 @bp.route("/courses/<course_id>/<lesson_id>/practice/<int:run_id>", methods=["GET", "POST"])
 @can_read_courses
-def practice_step(course_id: str, lesson_id: str, run_id: int):  # type: ignore[no-untyped-def]
+def practice_step(course_id: str, lesson_id: str, run_id: int) -> ResponseReturnValue:
     """Show the current step of a practice run; a POST takes one of its choices."""
     course, lesson = _load(course_id, lesson_id)
     if lesson is None or lesson.scenario is None:
@@ -314,7 +328,9 @@ def practice_step(course_id: str, lesson_id: str, run_id: int):  # type: ignore[
     library = get_library()
     return render_template(
         "learn/practice.html",
-        ending_html=library.render(lesson, step.text) if step.end else None,
+        ending_html=(
+            library.render(lesson, step.text, script_root=request.script_root) if step.end else None
+        ),
         course=course,
         lesson=lesson,
         run=run,
@@ -327,7 +343,7 @@ def practice_step(course_id: str, lesson_id: str, run_id: int):  # type: ignore[
 
 @bp.get("/courses/<course_id>/certificate")
 @can_read_courses
-def certificate(course_id: str):  # type: ignore[no-untyped-def]
+def certificate(course_id: str) -> ResponseReturnValue:
     """The certificate of a finished course, made to print on one A4 page."""
     course, _lesson = _load(course_id)
     earned = certificates.certificate_for(get_session(), current_user, course)
@@ -343,7 +359,7 @@ def certificate(course_id: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/courses/<course_id>/images/<path:filename>")
 @can_read_courses
-def image(course_id: str, filename: str):  # type: ignore[no-untyped-def]
+def image(course_id: str, filename: str) -> ResponseReturnValue:
     """A lesson picture; the resolved path must stay inside the course's images folder."""
     course, _lesson = _load(course_id)
     folder = (course.folder / "images").resolve()
