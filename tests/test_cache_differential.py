@@ -153,8 +153,10 @@ def make_learner_like_anna(app: Flask, centre_id: int, mentor_id: int, **fields:
 def people(app: Flask, centre: Centre) -> dict[str, Person]:
     """Anna (learner, German, under /app, a message waiting, see make_learner_like_anna), and
     others who differ from her: Bernd in everything but the script root (a mentor in English
-    with small text), Carla likewise but a learner, Anke only in the language, and Anna
-    herself in a second browser that reaches the app at the root."""
+    with small text), Carla likewise but a learner, Dora in everything that is hers alone
+    (name, text, speed, nothing done, no mentor, no message) but in the same language and
+    role, Anke only in the language, and Anna herself in a second browser that reaches the
+    app at the root."""
     mia = make_person(app, centre.id, username="mia", display_name="Mia Mentorin", role=MENTOR)
     make_learner_like_anna(
         app, centre.id, mia, username="anna", display_name="Anna Älter-Groß", locale="de"
@@ -167,6 +169,10 @@ def people(app: Flask, centre: Centre) -> dict[str, Person]:
         locale="en", text_size=125, contrast="normal", speech_rate=125,
     )  # fmt: skip
     make_person(
+        app, centre.id, username="dora", display_name="Dora <i>Dreher</i>", role=LEARNER,
+        locale="de", text_size=125, contrast="normal", speech_rate=125,
+    )  # fmt: skip
+    make_person(
         app, centre.id, username="carla", display_name="Carla Neu", role=LEARNER, locale="en",
         text_size=100, contrast="normal", speech_rate=None,
     )  # fmt: skip
@@ -176,6 +182,7 @@ def people(app: Flask, centre: Centre) -> dict[str, Person]:
         "anke": Person(app, "anke", "/app", flash_before_each_view=True),
         "bernd": Person(app, "bernd", "/app"),
         "carla": Person(app, "carla", "/app"),
+        "dora": Person(app, "dora", "/app"),
     }
     for person in people.values():
         run = person.post("/courses/sample/sample-practice/practice")
@@ -239,9 +246,10 @@ def differential(app: Flask, one: Person, other: Person, path_of: Callable[[Pers
     assert normalise(without[id(one)]) != normalise(without[id(other)])
 
 
-# Anna and someone who differs in everything but the script root, only in the script root,
-# only in the language: a key that forgot one of them shows in one of these.
-OTHERS = ["bernd", "anna at the root", "anke"]
+# Anna and someone who differs in everything but the script root, in everything but what
+# fragments are kept by, only in the script root, only in the language: a fragment that shows
+# something of its person, or a key that forgot one of them, shows in one of these.
+OTHERS = ["bernd", "dora", "anna at the root", "anke"]
 
 
 @pytest.mark.parametrize("other", OTHERS)
@@ -252,7 +260,7 @@ def test_every_page_is_the_same_with_and_without_kept_fragments(
     differential(app, people["anna"], people[other], PAGES[page])
 
 
-@pytest.mark.parametrize("other", ["carla", "anna at the root", "anke"])
+@pytest.mark.parametrize("other", ["carla", "dora", "anna at the root", "anke"])
 @pytest.mark.parametrize("page", LEARNER_PAGES)
 def test_learner_pages_are_the_same_with_and_without_kept_fragments(
     app: Flask, people: dict[str, Person], page: str, other: str
