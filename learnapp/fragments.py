@@ -29,6 +29,7 @@ from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_NAMESPACE, DEFAULT_TESTS
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
+from learnapp.assets import asset_url
 from learnapp.content.library import Library
 from learnapp.i18n import text_direction
 
@@ -172,6 +173,7 @@ def _make_environment(app: Flask) -> Environment:
         "ngettext": _ngettext,
         "text_direction": text_direction,
         "format_day": format_day,
+        "asset_url": asset_url,
     }
     environment.filters = dict(DEFAULT_FILTERS)
     environment.tests = dict(DEFAULT_TESTS)

@@ -78,8 +78,19 @@ def main_menu() -> Markup:
     )
 
 
+def page_links() -> Markup:
+    """Style sheets and icon: the same on every page (fingerprinted names, script root)."""
+    return fragments.draw("fragments/page_links.html", lang=str(get_locale()))
+
+
+def skip_link() -> Markup:
+    return fragments.draw("fragments/skip_link.html", lang=str(get_locale()))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["main_menu"] = main_menu
+    app.jinja_env.globals["page_links"] = page_links
+    app.jinja_env.globals["skip_link"] = skip_link
     app.context_processor(page_context)
     app.jinja_env.filters["datetime_short"] = utc_to_local
     app.jinja_env.filters["date_short"] = lambda value: utc_to_local(value, with_time=False)
