@@ -17,12 +17,12 @@ from learnapp.access import ROLES
 from learnapp.accounts import UMLAUTS
 from learnapp.auth import throttle
 from learnapp.auth.passwords import password_problem
-from learnapp.display_names import display_name_problem
 from learnapp.backup import backup_command, restore_command
 from learnapp.content.check import check_library
 from learnapp.db import get_session
 from learnapp.demo import load_demo
 from learnapp.demo_large import generate
+from learnapp.display_names import display_name_problem
 from learnapp.models import Centre, User
 
 db_cli = AppGroup("db", help="Database commands.")

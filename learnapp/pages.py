@@ -5,22 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from babel.dates import format_skeleton
-from flask import Flask, current_app, get_template_attribute, request
+from flask import Flask, request
 from flask_babel import format_decimal, get_locale
 from flask_login import current_user
-from jinja2 import pass_context
-from jinja2.runtime import Context
 from markupsafe import Markup
 
+from learnapp import fragments
 from learnapp.clock import CENTRE_TZ
 from learnapp.content import get_library
 from learnapp.i18n import LANGUAGE_NAMES
-from learnapp.learn.cards import course_card
 from learnapp.models import CONTRASTS, TEXT_SIZES
-from learnapp.page_shells import ShellCache, templates_reload
 
-HEADERS_KEY = "learnapp_site_headers"
-HEADER_MACROS = "macros/site_header.html"
+MAIN_MENU = "fragments/main_menu.html"
 
 
 def page_classes() -> str:
@@ -72,29 +68,29 @@ def split_paragraphs(text: str) -> list[str]:
     return [part.strip() for part in text.split("\n\n") if part.strip()]
 
 
-@pass_context
-def site_header(context: Context) -> Markup:
-    """The bar and main menu of a page, drawn once per language, role and page, then kept.
+def main_menu() -> Markup:
+    """The main menu of this page for the signed-in person's role, a fragment kept per
+    language, role and page; nothing for a visitor who is not signed in."""
+    if not current_user.is_authenticated:
+        return Markup()
+    return fragments.draw(
+        MAIN_MENU, lang=str(get_locale()), role=current_user.role, here=request.endpoint
+    )
 
-    The sign-out form's token comes from the page's own `csrf_token`, so a lesson page drawn
-    as a shell (learn.views) gets a hole there, not a token baked in.
-    """
-    role = current_user.role if current_user.is_authenticated else None
-    holes = {"token": context["csrf_token"]()} if role else {}
-    key = (request.script_root, str(get_locale()), role, request.endpoint)
 
-    def draw(marks):  # type: ignore[no-untyped-def]
-        macro = get_template_attribute(HEADER_MACROS, "draw_site_header")
-        return macro(role, request.endpoint, marks.get("token", ""))
+def page_links() -> Markup:
+    """Style sheets and icon: the same on every page (fingerprinted names, script root)."""
+    return fragments.draw("fragments/page_links.html", lang=str(get_locale()))
 
-    headers: ShellCache = current_app.extensions[HEADERS_KEY]
-    # The macro's output is escaped template output, kept as it was drawn.
-    return Markup(headers.fill(key, holes, draw, keep=not templates_reload()))
+
+def skip_link() -> Markup:
+    return fragments.draw("fragments/skip_link.html", lang=str(get_locale()))
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[HEADERS_KEY] = ShellCache(max_shells=1024)
-    app.jinja_env.globals["site_header"] = site_header
+    app.jinja_env.globals["main_menu"] = main_menu
+    app.jinja_env.globals["page_links"] = page_links
+    app.jinja_env.globals["skip_link"] = skip_link
     app.context_processor(page_context)
     app.jinja_env.filters["datetime_short"] = utc_to_local
     app.jinja_env.filters["date_short"] = lambda value: utc_to_local(value, with_time=False)
@@ -103,8 +99,8 @@ def init_app(app: Flask) -> None:
         "yMMMd", value, locale=str(get_locale() or "de")
     )
     app.jinja_env.globals["lesson_title"] = lesson_title
-    app.jinja_env.globals["course_card"] = course_card
     app.jinja_env.filters["decimal"] = lambda value: format_decimal(value)
     app.jinja_env.filters["split_paragraphs"] = split_paragraphs
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    fragments.init_app(app)  # last: its environment copies the settings above

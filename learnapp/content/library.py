@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from markupsafe import Markup
 
 from learnapp.content.model import Course, Lesson, Problem
 from learnapp.content.parser import parse_course_file, parse_lesson_file
 from learnapp.content.render import render_markdown
-from learnapp.page_shells import ShellCache
 
 log = logging.getLogger(__name__)
 COURSE_FILE = "course.yaml"
 LESSON_SUFFIX = ".md"
+# Each library read gets the next number: anything drawn from its content is kept under it, so
+# nothing drawn from an older read can be served once the courses were read anew.
+_generations = itertools.count(1)
 
 
 @dataclass
@@ -31,11 +35,8 @@ class Library:
     # Where each lesson id was last found, kept across reloads: when an author breaks a file,
     # its address can still show what is wrong with it.
     last_known_path: dict[str, Path] = field(default_factory=dict)
-    _rendered: dict[tuple[Path, int, str], Markup] = field(default_factory=dict)
-    # Lesson pages and course cards drawn from these courses (learn.views, learn.cards); they
-    # go with the library when it is read anew.
-    shells: ShellCache = field(default_factory=ShellCache)
-    cards: ShellCache = field(default_factory=lambda: ShellCache(max_shells=2048))
+    generation: int = field(default_factory=lambda: next(_generations))
+    _rendered: dict[tuple[Path, int, str, str], Markup] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -50,18 +51,25 @@ class Library:
         path = self.last_known_path.get(lesson_id)
         return self.problems_for(path) if path else []
 
-    def lesson_url_path(self, lesson_id: str) -> str | None:
+    def lesson_url_path(self, lesson_id: str, script_root: str = "") -> str | None:
+        """The address of a lesson by id alone, under the app's script root (`/app/courses/…`)."""
         course_id = self.lesson_course.get(lesson_id)
-        return f"/courses/{course_id}/{lesson_id}" if course_id else None
+        return f"{quote(script_root)}/courses/{course_id}/{lesson_id}" if course_id else None
 
-    def render(self, lesson: Lesson, part: str | None = None) -> Markup:
+    def render(self, lesson: Lesson, part: str | None = None, *, script_root: str) -> Markup:
         """HTML of a lesson body (or of a part of it, e.g. a practice ending's text), rendered
-        on first use and kept until the file changes."""
+        on first use and kept until the file changes.
+
+        `lesson:ID` links point below `script_root` (request.script_root: where the app is
+        mounted), so the HTML is kept per script root too.
+        """
         source = lesson.body if part is None else part
-        key = (lesson.path, lesson.mtime_ns, "" if part is None else part)
+        key = (lesson.path, lesson.mtime_ns, "" if part is None else part, script_root)
         html = self._rendered.get(key)
         if html is None:
-            html = render_markdown(source, self.lesson_url_path)
+            html = render_markdown(
+                source, lambda lesson_id: self.lesson_url_path(lesson_id, script_root)
+            )
             with self._lock:
                 self._rendered[key] = html
         return html

@@ -1,30 +1,29 @@
-"""The lesson page: drawn once per lesson, language, role and state, then filled per learner.
+"""The lesson page: rendered for each request around parts that are the same for everyone.
 
-What differs between two learners on the same lesson in the same language, role and state
-(done or not) are the holes: the CSRF token, the text-size and contrast classes, the
-self-check's submission number and the reading speed (see learnapp/page_shells.py). Feedback
-after a self-check, flashed messages and an author's problem list are the learner's own: such
-a page is drawn in full.
+The trail, the lesson's title and body (Markdown, kept by the library), the self-check's
+questions, the help form's fields and the Previous/Next links are fragments
+(learnapp/fragments.py), drawn from the lesson, the language and the done state alone.
+Everything that is the learner's own (the page's classes, the CSRF token, the submission
+number, the reading speed, messages, answers) is rendered by the page template every time.
 """
 
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
-from flask import render_template, request, session
+from flask import render_template, request
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
+from learnapp import fragments
 from learnapp.content.library import Library
 from learnapp.content.model import Course, Lesson, Problem
-from learnapp.page_shells import templates_reload
-from learnapp.pages import page_classes
+from learnapp.learn.quiz import QuestionResult, QuizAnswers
 
 TEMPLATE = "learn/lesson.html"
 
 
-def draw(  # type: ignore[no-untyped-def]
+def render(
     library: Library,
     course: Course,
     lesson: Lesson,
@@ -32,48 +31,61 @@ def draw(  # type: ignore[no-untyped-def]
     done: bool,
     problems: list[Problem],
     submission_id: str | None = None,
-    **feedback,
+    answers: QuizAnswers | None = None,
+    results: list[QuestionResult] | None = None,
 ) -> str:
-    """The page's HTML; `feedback` is the self-check's `answers` or `results`, if any."""
-    ids = course.lesson_ids
-    position = ids.index(lesson.id)
-    fallback = library.default_lang
-    context = {
-        "course": course,
-        "lesson": lesson,
-        "done": done,
-        "previous": course.lesson(ids[position - 1], lang, fallback) if position > 0 else None,
-        "following": (
-            course.lesson(ids[position + 1], lang, fallback) if position + 1 < len(ids) else None
+    """The page's HTML; `answers` (sent with gaps) or `results` (graded) are the self-check's."""
+    return render_template(
+        TEMPLATE,
+        course=course,
+        lesson=lesson,
+        done=done,
+        problems=problems,
+        results=results or [],
+        trail=fragments.draw(
+            "fragments/course_trail.html", lang=lang, library=library, course_id=course.id
         ),
-        "position": position + 1,
-        "total": len(ids),
-        "lang": lang,
-        "default_lang": fallback,
-        "problems": problems,
-        "answers": None,
-        "results": [],
-        **feedback,
-    }
-    holes = {
-        "csrf_token": generate_csrf(),
-        "html_classes": page_classes(),
-        "submission_id": submission_id or uuid.uuid4().hex,
-        "reading_rate": str((current_user.speech_rate or 100) / 100),
-    }
-
-    def render(values):  # type: ignore[no-untyped-def]
-        # The body (Markdown, kept by the library) is only needed when the page is drawn.
-        variables = context | values | {"body": library.render(lesson)}
-        variables["csrf_token"] = lambda: values["csrf_token"]  # templates call csrf_token()
-        return render_template(TEMPLATE, **variables)
-
-    if context["answers"] or context["results"] or problems or "_flashes" in session:
-        return render(holes)
-    key = _key(lesson.path, lesson.mtime_ns, lang, done)
-    return library.shells.fill(key, holes, render, keep=not templates_reload())
+        article=fragments.draw(
+            "fragments/lesson_article.html",
+            lang=lang,
+            library=library,
+            course_id=course.id,
+            lesson_id=lesson.id,
+            script_root=request.script_root,
+        ),
+        quiz_questions=_quiz_questions(library, course, lesson, lang, answers, results),
+        help_fields=fragments.draw("fragments/help_fields.html", lang=lang),
+        pager=fragments.draw(
+            "fragments/pager.html",
+            lang=lang,
+            library=library,
+            course_id=course.id,
+            lesson_id=lesson.id,
+            done=done,
+        ),
+        submission_id=submission_id or uuid.uuid4().hex,
+        reading_rate=str((current_user.speech_rate or 100) / 100),
+    )
 
 
-def _key(path: Path, version: int, lang: str, done: bool) -> tuple:
-    # The role changes the menu and the help box; the script root every link.
-    return (request.script_root, path, version, lang, current_user.role, done)
+def _quiz_questions(
+    library: Library,
+    course: Course,
+    lesson: Lesson,
+    lang: str,
+    answers: QuizAnswers | None,
+    results: list[QuestionResult] | None,
+) -> Markup | None:
+    if not lesson.quiz:
+        return None
+    mine = bool(answers or results)  # a learner's own answers are never kept
+    return fragments.draw(
+        "fragments/quiz_questions.html",
+        lang=lang,
+        library=library,
+        keep=not mine,
+        course_id=course.id,
+        lesson_id=lesson.id,
+        answers=answers if mine else None,
+        results=tuple(results or ()),
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import (
     Blueprint,
     abort,
@@ -37,7 +35,9 @@ from learnapp.learn import (
     quiz,
     services,
 )
+from learnapp.learn.cards import course_cards
 from learnapp.learn.limits import LimitReached
+from learnapp.learn.quiz import QuestionResult, QuizAnswers
 from learnapp.side_writes import tolerated
 from learnapp.tandems import home as tandem_home
 
@@ -88,11 +88,13 @@ def home() -> ResponseReturnValue:
         point.course.lesson(point.lesson_id, _lang(), library.default_lang) if point else None
     )
     tandem = tandem_home.learners_tandem(db, current_user)
+    courses = services.course_progress(library, progress)
     return render_template(
         "learn/home.html",
         point=point,
         next_lesson=next_lesson,
-        courses=services.course_progress(library, progress),
+        courses=courses,
+        cards=course_cards(library, courses, _lang(), heading="h3"),
         lang=_lang(),
         default_lang=library.default_lang,
         next_steps=tandem.next_steps,
@@ -106,11 +108,10 @@ def courses() -> ResponseReturnValue:
     """Every course with the learner's progress."""
     library = get_library()
     progress = services.progress_by_lesson(get_session(), current_user)
+    courses = services.course_progress(library, progress)
     return render_template(
         "learn/courses.html",
-        courses=services.course_progress(library, progress),
-        lang=_lang(),
-        default_lang=library.default_lang,
+        cards=course_cards(library, courses, _lang(), with_summary=True),
     )
 
 
@@ -135,7 +136,12 @@ def course(course_id: str) -> ResponseReturnValue:
 
 
 def _render_lesson(
-    course: Course, lesson: Lesson, status: int = 200, **extra: Any
+    course: Course,
+    lesson: Lesson,
+    status: int = 200,
+    answers: QuizAnswers | None = None,
+    results: list[QuestionResult] | None = None,
+    submission_id: str | None = None,
 ) -> ResponseReturnValue:
     session = get_session()
     same_as_last = flask_session.get(LAST_LESSON_KEY) == lesson.id
@@ -150,7 +156,10 @@ def _render_lesson(
         flask_session[LAST_LESSON_KEY] = lesson.id
     library = get_library()
     problems = library.problems_for(lesson.path) if library_shows_problems() else []
-    return lesson_page.draw(library, course, lesson, _lang(), done, problems, **extra), status
+    page = lesson_page.render(
+        library, course, lesson, _lang(), done, problems, submission_id, answers, results
+    )
+    return page, status
 
 
 def library_shows_problems() -> bool:
@@ -324,7 +333,9 @@ def practice_step(course_id: str, lesson_id: str, run_id: int) -> ResponseReturn
     library = get_library()
     return render_template(
         "learn/practice.html",
-        ending_html=library.render(lesson, step.text) if step.end else None,
+        ending_html=(
+            library.render(lesson, step.text, script_root=request.script_root) if step.end else None
+        ),
         course=course,
         lesson=lesson,
         run=run,

@@ -18,7 +18,9 @@
     picture: box.dataset.labelPicture,
   };
   const lang = article.lang || document.documentElement.lang;
-  const rate = Math.min(2, Math.max(0.5, parseFloat(box.dataset.rate) || 1));
+  // The learner's speed is set around the lesson, which is the same for everyone.
+  const holder = box.closest("[data-rate]") || box;
+  const rate = Math.min(2, Math.max(0.5, parseFloat(holder.dataset.rate) || 1));
   const calm = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   const BLOCKS = "h1, h2, h3, h4, p, li, dt, dd, th, td, figcaption, blockquote, img[alt]";
   const SKIP = "[data-read-aloud], .visually-hidden, [hidden], [aria-hidden=true]";

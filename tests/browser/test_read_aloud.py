@@ -93,4 +93,4 @@ def test_speed_is_a_setting_of_the_account(browsing):
         page.click(".settings-form button[type=submit]")
     assert page.is_checked("input[name=speech_rate][value='125']")
     page.goto(TEXT_LESSON)
-    assert page.get_attribute("[data-read-aloud]", "data-rate") == "1.25"
+    assert page.get_attribute("[data-rate]", "data-rate") == "1.25"

@@ -1,4 +1,4 @@
-"""A lesson page is drawn once per lesson, language, role and state; the rest is per learner."""
+"""Two learners on one lesson: the shared parts are kept, each gets their own settings and token."""
 
 from __future__ import annotations
 
