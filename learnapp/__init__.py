@@ -51,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     pages.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    db.commit_requests(app)  # last: runs first of the after-request hooks (see there)
 
     for blueprint in (
         auth_bp,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from babel.dates import format_skeleton
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import format_decimal, get_locale
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from learnapp import fragments
@@ -17,6 +18,7 @@ from learnapp.i18n import LANGUAGE_NAMES
 from learnapp.models import CONTRASTS, TEXT_SIZES
 
 MAIN_MENU = "fragments/main_menu.html"
+PAGE_CSRF_TOKEN = "page_csrf_token"  # key in flask.g
 
 
 def page_classes() -> str:
@@ -26,6 +28,15 @@ def page_classes() -> str:
         size = current_user.text_size if current_user.text_size in TEXT_SIZES else size
         contrast = current_user.contrast if current_user.contrast in CONTRASTS else contrast
     return f"text-{size} contrast-{contrast}"
+
+
+def csrf_token() -> str:
+    """The page's CSRF token for its forms, looked up once per request, not once per form."""
+    token: str | None = g.get(PAGE_CSRF_TOKEN)
+    if token is None:
+        token = generate_csrf()
+        setattr(g, PAGE_CSRF_TOKEN, token)
+    return token
 
 
 def page_context() -> dict[str, object]:
@@ -88,6 +99,7 @@ def skip_link() -> Markup:
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["csrf_token"] = csrf_token  # in place of flask-wtf's own
     app.jinja_env.globals["main_menu"] = main_menu
     app.jinja_env.globals["page_links"] = page_links
     app.jinja_env.globals["skip_link"] = skip_link

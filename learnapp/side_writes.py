@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.exc import OperationalError
 
-from learnapp.db import get_session
+from learnapp.db import end_side_write, get_session
 
 log = logging.getLogger(__name__)
 
@@ -30,3 +30,4 @@ def tolerated(what: str) -> Iterator[None]:
     except OperationalError as error:
         session.rollback()
         log.warning("%s not saved, the page is shown anyway: %s", what, error.orig)
+    end_side_write(session)

@@ -15,9 +15,10 @@ from flask import Blueprint, Flask, abort, redirect
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Connection, event, func, select
 
-from learnapp.db import get_db, get_session, side_write
+from learnapp.db import READING, READING_OPTION, get_db, get_session, side_write
 from learnapp.login import csrf
 from learnapp.models import Centre
+from learnapp.side_writes import tolerated
 
 
 class Refused(Exception):
@@ -96,13 +97,13 @@ def centres(app: Flask) -> list[str]:
 
 @contextmanager
 def transactions(app: Flask) -> Iterator[dict[str, int]]:
-    """Count real BEGINs and COMMITs (not the no-op ones of the reading, autocommit session)."""
+    """Count BEGINs and COMMITs of transactions that may write (not the reading session's)."""
     counts = {"begin": 0, "commit": 0}
     with app.app_context():
         engine = get_db().engine
 
     def real(connection: Connection) -> bool:
-        return connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT"
+        return not connection.get_execution_options().get(READING_OPTION)
 
     def on_begin(connection: Connection) -> None:
         counts["begin"] += real(connection)
@@ -170,6 +171,7 @@ def test_a_get_that_writes_without_declaring_it_fails_and_keeps_nothing(test_app
 def test_the_lesson_page_opens_a_transaction_only_when_it_writes(app, learner, auth):
     """Opening a lesson notes "where the learner was" (one commit); a reload writes nothing."""
     auth.login("erika")
+    assert auth.client.get("/settings").status_code == 200  # notes "last active" (its own)
     lesson = "/courses/sample/sample-first"
     with transactions(app) as first_visit:
         assert auth.client.get(lesson).status_code == 200
@@ -177,3 +179,15 @@ def test_the_lesson_page_opens_a_transaction_only_when_it_writes(app, learner, a
         assert auth.client.get(lesson).status_code == 200
     assert first_visit == {"begin": 1, "commit": 1}
     assert reload == {"begin": 0, "commit": 0}
+
+
+def test_a_tolerated_side_write_reads_on_without_a_transaction(app):
+    """After its own commit, the rest of the GET reads on the reading connection again."""
+    with app.test_request_context("/", method="GET"):
+        session = get_session()
+        with tolerated("a test note"):
+            side_write(session, "a test note")
+            session.add(Centre(name="Noted", town="Oldenburg"))
+        assert session.info[READING] is True
+        assert session.get_bind().get_execution_options().get(READING_OPTION) is True
+        assert session.scalars(select(Centre.name)).all() == ["Noted"]
