@@ -35,6 +35,7 @@ except ImportError:  # pragma: no cover - brotli is a dependency; this keeps sta
 
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "learnapp_assets"
+ASSET_URLS_KEY = "learnapp_asset_urls"  # (script root, file) -> fingerprinted address
 MANIFEST = "manifest.json"
 HASH_LENGTH = 12
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -140,8 +141,17 @@ def get_assets() -> Assets:
 
 
 def asset_url(filename: str) -> str:
-    """The address of a static file, fingerprinted (for templates: asset_url('css/app.css'))."""
-    return url_for("static", filename=get_assets().url_name(filename))
+    """The address of a static file, fingerprinted (for templates: asset_url('css/app.css')).
+
+    Kept per app, script root and file: the fingerprints are fixed while the app runs, and
+    building the address anew cost more than anything else in a lesson page's head.
+    """
+    key = (request.script_root, filename)
+    urls: dict[tuple[str, str], str] = current_app.extensions[ASSET_URLS_KEY]
+    url = urls.get(key)
+    if url is None:
+        url = urls[key] = url_for("static", filename=get_assets().url_name(filename))
+    return url
 
 
 def _fingerprint_static_urls(endpoint: str, values: dict) -> None:
@@ -190,6 +200,7 @@ def build_command() -> None:
 
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION_KEY] = _load(app)
+    app.extensions[ASSET_URLS_KEY] = {}
     app.url_defaults(_fingerprint_static_urls)
     app.jinja_env.globals["asset_url"] = asset_url
     if "static" in app.view_functions:

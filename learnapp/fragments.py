@@ -7,6 +7,10 @@ of the request: no `request`, `session`, `g`, `current_user`, `config`, flashed 
 token, and every unknown name is an error (StrictUndefined). A fragment template that reaches
 for a person's data fails when it is drawn instead of being kept and shown to someone else.
 
+A fragment may hold a form: its CSRF field is drawn as a fixed mark, `csrf_field()`, the same
+for everyone and secret to no one. `with_page_token()` puts the page's own token field in its
+place when the fragment is used, never when it is kept.
+
 Everything a fragment's template sees is in its cache key: the template's name, the script root,
 the library's generation, the language and the arguments. The page around the fragments is
 rendered normally for each request.
@@ -23,11 +27,12 @@ from datetime import date
 from babel.dates import format_skeleton
 from babel.support import NullTranslations
 from flask import Flask, current_app, request, url_for
+from flask.globals import app_ctx
 from flask_babel import force_locale, get_locale, get_translations
 from jinja2 import Environment, StrictUndefined, pass_eval_context
 from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_NAMESPACE, DEFAULT_TESTS
 from jinja2.nodes import EvalContext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from learnapp.assets import asset_url
 from learnapp.content.library import Library
@@ -37,6 +42,11 @@ EXTENSION_KEY = "learnapp_fragments"
 ENVIRONMENT_KEY = "learnapp_fragment_environment"
 MAX_FRAGMENTS = 4096  # a few KB each at most: some MB per worker
 FRAGMENT_TEMPLATES = "fragments/"
+
+# A form's CSRF field in a kept fragment. Lesson text cannot contain it: the sanitiser turns
+# every "<" of an author's text into "&lt;" and drops <input> elements.
+CSRF_FIELD_MARK = Markup('<input type="hidden" name="csrf_token" data-page-token>')
+_CSRF_FIELD_MARK_TEXT = str(CSRF_FIELD_MARK)
 
 # The translations of the language a fragment is drawn in; set only while one is drawn.
 _translations: ContextVar[NullTranslations] = ContextVar("fragment_translations")
@@ -86,19 +96,33 @@ def draw(
     re-read on change (debug): then it is drawn every time. Kept arguments must be hashable
     values (ids, numbers, strings), so that the key says everything the template saw.
     """
-    keep = keep and not current_app.jinja_env.auto_reload
+    app = app_ctx.app  # the app itself: one look-up, not one through the proxy per use
+    keep = keep and not app.jinja_env.auto_reload
     key: Hashable = None
+    cache: FragmentCache = app.extensions[EXTENSION_KEY]
     if keep:
         generation = library.generation if library is not None else None
         # The script root is in every link a fragment draws with url_for.
         key = (template, request.script_root, generation, lang, tuple(sorted(arguments.items())))
-        found = fragment_cache().get(key)
+        found = cache.get(key)
         if found is not None:
             return found
     html = _render(template, lang, library, arguments)
     if keep:
-        fragment_cache().put(key, html)
+        cache.put(key, html)
     return html
+
+
+def csrf_field_mark() -> Markup:
+    """What `csrf_field()` draws in a fragment: the mark `with_page_token` replaces."""
+    return CSRF_FIELD_MARK
+
+
+def with_page_token(html: Markup, token: str) -> Markup:
+    """A kept fragment with its forms' CSRF fields filled in for the page being drawn."""
+    field = f'<input type="hidden" name="csrf_token" value="{escape(token)}">'
+    # str's own replace: Markup's would escape its arguments again, at a cost on every page.
+    return Markup(str.replace(html, _CSRF_FIELD_MARK_TEXT, field))  # noqa: S704 - escaped above
 
 
 def fragment_cache() -> FragmentCache:
@@ -174,6 +198,7 @@ def _make_environment(app: Flask) -> Environment:
         "text_direction": text_direction,
         "format_day": format_day,
         "asset_url": asset_url,
+        "csrf_field": csrf_field_mark,
     }
     environment.filters = dict(DEFAULT_FILTERS)
     environment.tests = dict(DEFAULT_TESTS)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import UTC, datetime
 
 from babel.dates import format_skeleton
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request, session
 from flask_babel import format_decimal, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from learnapp import fragments
 from learnapp.clock import CENTRE_TZ
@@ -17,8 +19,9 @@ from learnapp.content import get_library
 from learnapp.i18n import LANGUAGE_NAMES
 from learnapp.models import CONTRASTS, TEXT_SIZES
 
-MAIN_MENU = "fragments/main_menu.html"
+SITE_HEADER = "fragments/site_header.html"
 PAGE_CSRF_TOKEN = "page_csrf_token"  # key in flask.g
+CSRF_SESSION_KEY = "csrf_token"  # where flask-wtf keeps the session's secret (WTF_CSRF_FIELD_NAME)
 
 
 def page_classes() -> str:
@@ -31,12 +34,48 @@ def page_classes() -> str:
 
 
 def csrf_token() -> str:
-    """The page's CSRF token for its forms, looked up once per request, not once per form."""
+    """The page's CSRF token for its forms, looked up once per request, not once per form.
+
+    flask-wtf signs the session's secret anew for every page (a key derivation and an HMAC).
+    With tokens that live as long as the session (WTF_CSRF_TIME_LIMIT = None) a token signed
+    once stays valid, so it is kept per session secret for the next page.
+    """
     token: str | None = g.get(PAGE_CSRF_TOKEN)
     if token is None:
-        token = generate_csrf()
+        secret = session.get(CSRF_SESSION_KEY)
+        lasting = current_app.config["WTF_CSRF_TIME_LIMIT"] is None
+        token = _SIGNED_TOKENS.get(secret) if lasting and isinstance(secret, str) else None
+        if token is None:
+            token = generate_csrf()
+            if lasting:
+                _SIGNED_TOKENS.put(session[CSRF_SESSION_KEY], token)
         setattr(g, PAGE_CSRF_TOKEN, token)
     return token
+
+
+class _SignedTokens:
+    """Signed CSRF tokens by session secret, the least recently used dropped first."""
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self._tokens: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, secret: str) -> str | None:
+        with self._lock:
+            token = self._tokens.get(secret)
+            if token is not None:
+                self._tokens.move_to_end(secret)
+            return token
+
+    def put(self, secret: str, token: str) -> None:
+        with self._lock:
+            self._tokens[secret] = token
+            while len(self._tokens) > self.most:
+                self._tokens.popitem(last=False)
+
+
+_SIGNED_TOKENS = _SignedTokens(most=10_000)  # about 1 MB: every signed-in tablet of a centre
 
 
 def page_context() -> dict[str, object]:
@@ -79,14 +118,17 @@ def split_paragraphs(text: str) -> list[str]:
     return [part.strip() for part in text.split("\n\n") if part.strip()]
 
 
-def main_menu() -> Markup:
-    """The main menu of this page for the signed-in person's role, a fragment kept per
-    language, role and page; nothing for a visitor who is not signed in."""
-    if not current_user.is_authenticated:
-        return Markup()
-    return fragments.draw(
-        MAIN_MENU, lang=str(get_locale()), role=current_user.role, here=request.endpoint
-    )
+def site_header() -> Markup:
+    """The brand, sign-out button and main menu: a fragment kept per language, role and page,
+    with this page's token in the sign-out form."""
+    role = current_user.role if current_user.is_authenticated else None
+    header = fragments.draw(SITE_HEADER, lang=str(get_locale()), role=role, here=request.endpoint)
+    return fragments.with_page_token(header, csrf_token()) if role else header
+
+
+def csrf_field() -> Markup:
+    """A form's CSRF field with this page's token (in a kept fragment: a mark, see fragments)."""
+    return Markup(f'<input type="hidden" name="csrf_token" value="{escape(csrf_token())}">')  # noqa: S704
 
 
 def page_links() -> Markup:
@@ -100,7 +142,8 @@ def skip_link() -> Markup:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csrf_token"] = csrf_token  # in place of flask-wtf's own
-    app.jinja_env.globals["main_menu"] = main_menu
+    app.jinja_env.globals["csrf_field"] = csrf_field
+    app.jinja_env.globals["site_header"] = site_header
     app.jinja_env.globals["page_links"] = page_links
     app.jinja_env.globals["skip_link"] = skip_link
     app.context_processor(page_context)

@@ -292,13 +292,16 @@ FRAGMENT_PAGES = {
     "fragments/course_card.html": "/courses",
     "fragments/_progress.html": "/courses",
     "fragments/main_menu.html": "/settings",
+    "fragments/site_header.html": "/settings",
     "fragments/page_links.html": "/settings",
     "fragments/skip_link.html": "/settings",
     "fragments/course_trail.html": "/courses/sample/sample-first",
     "fragments/_trail.html": "/courses/sample/sample-first",
     "fragments/lesson_article.html": "/courses/sample/sample-first",
     "fragments/quiz_questions.html": "/courses/sample/sample-first",
-    "fragments/help_fields.html": "/courses/sample/sample-first",
+    "fragments/help_form.html": "/courses/sample/sample-first",
+    "fragments/done_form.html": "/courses/sample/sample-first",
+    "fragments/practice_start.html": "/courses/sample/sample-practice",
     "fragments/pager.html": "/courses/sample/sample-first",
 }
 PLANTED = [

@@ -1,10 +1,11 @@
 """The lesson page: rendered for each request around parts that are the same for everyone.
 
 The trail, the lesson's title and body (Markdown, kept by the library), the self-check's
-questions, the help form's fields and the Previous/Next links are fragments
-(learnapp/fragments.py), drawn from the lesson, the language and the done state alone.
-Everything that is the learner's own (the page's classes, the CSRF token, the submission
-number, the reading speed, messages, answers) is rendered by the page template every time.
+questions, the Done, practice and help forms and the Previous/Next links are fragments
+(learnapp/fragments.py), drawn from the lesson, the language and the done state alone; the
+forms get this page's token when they are used. Everything else that is the learner's own
+(the page's classes, the submission number, the reading speed, messages, answers) is
+rendered by the page template every time.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from learnapp import fragments
+from learnapp.access import LEARNER
 from learnapp.content.library import Library
 from learnapp.content.model import Course, Lesson, Problem
 from learnapp.learn.quiz import QuestionResult, QuizAnswers
+from learnapp.pages import csrf_token
 
 TEMPLATE = "learn/lesson.html"
 
@@ -54,7 +57,39 @@ def render(
             script_root=request.script_root,
         ),
         quiz_questions=_quiz_questions(library, course, lesson, lang, answers, results),
-        help_fields=fragments.draw("fragments/help_fields.html", lang=lang),
+        practice_start=(
+            with_token(
+                fragments.draw(
+                    "fragments/practice_start.html",
+                    lang=lang,
+                    course_id=course.id,
+                    lesson_id=lesson.id,
+                )
+            )
+            if lesson.is_scenario and lesson.scenario
+            else None
+        ),
+        done_form=with_token(
+            fragments.draw(
+                "fragments/done_form.html",
+                lang=lang,
+                course_id=course.id,
+                lesson_id=lesson.id,
+                done=done,
+            )
+        ),
+        help_form=(
+            with_token(
+                fragments.draw(
+                    "fragments/help_form.html",
+                    lang=lang,
+                    course_id=course.id,
+                    lesson_id=lesson.id,
+                )
+            )
+            if current_user.role == LEARNER
+            else None
+        ),
         pager=fragments.draw(
             "fragments/pager.html",
             lang=lang,
@@ -89,3 +124,8 @@ def _quiz_questions(
         answers=answers if mine else None,
         results=tuple(results or ()),
     )
+
+
+def with_token(html: Markup) -> Markup:
+    """A kept fragment's forms with this page's token filled in."""
+    return fragments.with_page_token(html, csrf_token())
