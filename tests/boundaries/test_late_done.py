@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from learnapp.auth import sessions
 from learnapp.db import get_session
@@ -38,7 +40,7 @@ def _done_at(app: Flask, user: User, lesson_id: str = "alpha-read") -> object:
 
 def _press_done_after_the_timeout(
     app: Flask, client: FlaskClient, clock: SimpleNamespace, **fields: str
-):  # type: ignore[no-untyped-def]
+) -> TestResponse:
     """Sign in, open the lesson, walk away past the timeout, then press "Done"."""
     assert Auth(client).login("erika").status_code == 302
     token = csrf_from(client.get(f"{LESSON}?lang=en").get_data(as_text=True))
@@ -48,7 +50,9 @@ def _press_done_after_the_timeout(
     )
 
 
-def test_a_late_done_is_saved_when_the_learner_signs_in_again(app, client, learner, clock):
+def test_a_late_done_is_saved_when_the_learner_signs_in_again(
+    app: Flask, client: FlaskClient, learner: User, clock: SimpleNamespace
+) -> None:
     response = _press_done_after_the_timeout(app, client, clock)
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
@@ -65,7 +69,9 @@ def test_a_late_done_is_saved_when_the_learner_signs_in_again(app, client, learn
     assert "Well done! This lesson is ticked off." in lesson
 
 
-def test_a_late_not_done_is_kept_too(app, client, learner, clock):
+def test_a_late_not_done_is_kept_too(
+    app: Flask, client: FlaskClient, learner: User, clock: SimpleNamespace
+) -> None:
     auth = Auth(client)
     auth.login("erika")
     auth.post(f"{LESSON}/done", token_from=LESSON)
@@ -77,8 +83,12 @@ def test_a_late_not_done_is_kept_too(app, client, learner, clock):
 
 
 def test_another_person_signing_in_on_the_tablet_does_not_get_the_step(
-    app, client, learner, make_user, clock
-):
+    app: Flask,
+    client: FlaskClient,
+    learner: User,
+    make_user: Callable[..., User],
+    clock: SimpleNamespace,
+) -> None:
     other = make_user(username="otto", display_name="Otto Test")
     _press_done_after_the_timeout(app, client, clock)
     assert Auth(client).login("otto").headers["Location"] == "/"
@@ -90,7 +100,9 @@ def test_another_person_signing_in_on_the_tablet_does_not_get_the_step(
     assert _done_at(app, learner) is None
 
 
-def test_a_form_not_on_the_list_is_not_kept_and_the_page_says_so(app, client, learner, clock):
+def test_a_form_not_on_the_list_is_not_kept_and_the_page_says_so(
+    app: Flask, client: FlaskClient, learner: User, clock: SimpleNamespace
+) -> None:
     assert Auth(client).login("erika").status_code == 302
     token = csrf_from(client.get("/settings?lang=en").get_data(as_text=True))
     clock.now += app.config["IDLE_TIMEOUT_MINUTES"] * MINUTE + 1
@@ -100,10 +112,13 @@ def test_a_form_not_on_the_list_is_not_kept_and_the_page_says_so(app, client, le
     assert "Your last step could not be saved, so please do it once more" in page
     assert Auth(client).login("erika").status_code == 302
     with app.app_context():
-        assert get_session().get(User, learner.id).text_size != 3  # type: ignore[union-attr]
+        person = get_session().get(User, learner.id)
+        assert person is not None and person.text_size != 3
 
 
-def test_a_done_with_a_foreign_token_is_not_kept(app, client, learner, clock):
+def test_a_done_with_a_foreign_token_is_not_kept(
+    app: Flask, client: FlaskClient, learner: User, clock: SimpleNamespace
+) -> None:
     """A page of another site cannot leave a step to be done at the next sign-in."""
     _press_done_after_the_timeout(app, client, clock, csrf_token="forged")
     page = client.get("/login?lang=en").get_data(as_text=True)
@@ -112,7 +127,9 @@ def test_a_done_with_a_foreign_token_is_not_kept(app, client, learner, clock):
     assert _done_at(app, learner) is None
 
 
-def test_a_step_kept_for_more_than_a_day_is_dropped(app, client, learner, clock):
+def test_a_step_kept_for_more_than_a_day_is_dropped(
+    app: Flask, client: FlaskClient, learner: User, clock: SimpleNamespace
+) -> None:
     _press_done_after_the_timeout(app, client, clock)
     clock.now += sessions.PENDING_MAX_SECONDS + 1
     Auth(client).login("erika")
