@@ -13,12 +13,13 @@ from learnapp.clock import CENTRE_TZ
 
 
 def local_month_start(local: datetime) -> datetime:
-    """For times on the centre's wall clock (tandem sessions): midnight of the 1st."""
+    """A time on the centre's wall clock: midnight of the 1st."""
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
 def utc_month_start(utc: datetime) -> datetime:
-    """For naive UTC times: the first moment of the centre's month that holds it, in UTC."""
+    """For naive UTC times (all stored times, tandem sessions too): the first moment of the
+    centre's month that holds it, in UTC."""
     local = utc.replace(tzinfo=UTC).astimezone(CENTRE_TZ).replace(tzinfo=None)
     first = local_month_start(local).replace(tzinfo=CENTRE_TZ)
     return first.astimezone(UTC).replace(tzinfo=None)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnapp.access import ADMIN, COORDINATOR, LEARNER, MENTOR
-from learnapp.clock import local_now
+from learnapp.clock import local_now, to_utc
 from learnapp.content.library import Library
 from learnapp.learn import services
 from learnapp.models import Centre, CoordinatorCentre, Pairing, TandemSession, User
@@ -67,7 +67,7 @@ def _connect_people(session: Session, centre: Centre, people: dict[str, User]) -
                 mentor_id=mentor.id,
                 learner_id=learner.id,
                 centre_id=centre.id,
-                starts_at=(today - timedelta(days=7)).replace(hour=10),
+                starts_at=to_utc((today - timedelta(days=7)).replace(hour=10)),
                 took_place=True,
                 length_minutes=60,
                 next_steps="Eine Nachricht mit Foto an die Enkelin schicken.",
@@ -76,7 +76,7 @@ def _connect_people(session: Session, centre: Centre, people: dict[str, User]) -
                 mentor_id=mentor.id,
                 learner_id=learner.id,
                 centre_id=centre.id,
-                starts_at=(today + timedelta(days=7)).replace(hour=10),
+                starts_at=to_utc((today + timedelta(days=7)).replace(hour=10)),
             ),
         ]
     )

@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from learnapp.access import COORDINATOR, LEARNER, MENTOR
-from learnapp.clock import local_now
+from learnapp.clock import first_occurrence_utc, local_now
 from learnapp.content.library import Library
 from learnapp.models import (
     Centre,
@@ -283,12 +283,13 @@ def _tandem_row(
     created: datetime,
     **outcome: object,
 ) -> dict:
-    """A tandem session row on the hour; planned unless `outcome` says it took place."""
+    """A tandem session row on the hour of the centre's clock (stored as its UTC instant);
+    planned unless `outcome` says it took place."""
     return {
         "mentor_id": mentor_id,
         "learner_id": learner_id,
         "centre_id": centre_id,
-        "starts_at": starts.replace(minute=0, second=0, microsecond=0),
+        "starts_at": first_occurrence_utc(starts.replace(minute=0, second=0, microsecond=0)),
         "planned_minutes": 60,
         "place": "centre",
         "agenda": "",

@@ -104,8 +104,8 @@ def _when(local: datetime, with_time: bool = True) -> str:
 
 
 def wall_clock(value: datetime) -> str:
-    """A time already on the centre's clock (tandem sessions): shown as stored."""
-    return _when(value)
+    """A tandem session's instant (naive UTC) on the centre's clock."""
+    return utc_to_local(value)
 
 
 def utc_to_local(value: datetime, with_time: bool = True) -> str:

@@ -29,7 +29,7 @@ from werkzeug.test import TestResponse
 
 from learnapp.access import LEARNER, MENTOR
 from learnapp.auth.throttle import EXTENSION_KEY, DatabaseCounterStore, Throttle
-from learnapp.coarse_time import local_month_start, utc_month_start
+from learnapp.coarse_time import utc_month_start
 from learnapp.db import get_session
 from learnapp.models import (
     AuditEntry,
@@ -678,12 +678,8 @@ class Filled:
 class Coarsened:
     """Kept for the monthly report, but only the month: the first moment of the same month."""
 
-    wall_clock: bool = False  # a time on the centre's wall clock (tandem sessions), not UTC
-
     def of(self, value: datetime | None) -> datetime | None:
-        if value is None:
-            return None
-        return local_month_start(value) if self.wall_clock else utc_month_start(value)
+        return None if value is None else utc_month_start(value)
 
 
 @dataclass(frozen=True)
@@ -753,7 +749,7 @@ DELETE: dict[str, Erased | dict[str, Any]] = {
         "id": Unchanged(COUNTS),
         "mentor_id": Unchanged("the mentor's volunteer hours"),
         "learner_id": Key(),
-        "starts_at": Coarsened(wall_clock=True),
+        "starts_at": MONTH,  # an instant (naive UTC) like every other time
         "planned_minutes": Unchanged(COUNTS),
         "place": Unchanged(COUNTS),
         "centre_id": Unchanged(COUNTS),
@@ -875,7 +871,7 @@ def test_deleting_leaves_only_what_the_rules_keep(client, app, world):
 
 
 def _a_month_start(value: datetime) -> bool:
-    return value in (utc_month_start(value), local_month_start(value))
+    return value == utc_month_start(value)
 
 
 def test_after_deletion_no_row_tied_to_her_says_when_she_did_anything(client, app, world):

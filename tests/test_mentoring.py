@@ -5,9 +5,10 @@ from datetime import timedelta
 from icalendar import Calendar
 from sqlalchemy import select
 
-from learnapp.clock import local_now
+from learnapp.clock import CENTRE_TZ, local_now
 from learnapp.db import get_session
 from learnapp.models import AuditEntry, HelpRequest, TandemSession, User
+from learnapp.models.base import utcnow
 from learnapp.pages import wall_clock
 from tests.helpers import Auth
 
@@ -105,7 +106,9 @@ def test_plan_record_and_export_a_session(client, auth, world, app):
     ics = client.get(url + ".ics")
     assert ics.mimetype == "text/calendar"
     event = next(c for c in Calendar.from_ical(ics.data).walk() if c.name == "VEVENT")
-    assert event.decoded("dtstart").replace(tzinfo=None) == when
+    # In UTC ("Z"): the same moment as 10:00 on the centre's clock.
+    assert event.decoded("dtstart") == when.replace(tzinfo=CENTRE_TZ)
+    assert event.decoded("dtstart").utcoffset() == timedelta(0)
     assert "Erika Lernend" in str(event.get("summary"))
 
     recorded = auth.post(
@@ -221,7 +224,7 @@ def test_settings_tell_the_learner_who_their_mentor_is(client, auth, world):
 
 def test_home_shows_the_next_meeting_and_the_latest_advice(client, auth, world, app):
     """The earliest meeting still to come, and the newest next steps of a meeting held."""
-    now = local_now().replace(second=0, microsecond=0)
+    now = utcnow().replace(second=0, microsecond=0)  # sessions are stored as UTC instants
     learner, mentor = world.learner_a, world.mentor_a
 
     def tandem(days: float, **fields) -> TandemSession:  # type: ignore[no-untyped-def]

@@ -5,19 +5,28 @@ Sessions are signed cookies. What ends one on the server side is the user's sess
 IDLE_TIMEOUT_MINUTES, or STAFF_IDLE_TIMEOUT_MINUTES for mentors, coordinators and admins, who
 can see other people's data, the next request signs the person out) and the sign-in (after
 SESSION_MAX_HOURS the session ends however busy it was, so a stolen cookie does not live on).
-The sign-in page says why. Progress is saved with every click, so nothing is lost.
+The sign-in page says why. Progress is saved with every click; a click that itself arrives
+after the session ended is not lost either when it is one of the safe learner steps that
+register a replay (see `register_replay`): it waits in the cookie, bound to the person, and is
+done for them as soon as the same person signs in again. Any other late click is not kept, and
+the sign-in page says so.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask.sansio.app import App
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
 
 from learnapp.models import User
 
@@ -44,6 +53,40 @@ STEP_ENDPOINTS = frozenset(
     }
 )
 UNTRACKED_ENDPOINTS = frozenset({"static", "health.healthz"})
+PENDING_KEY = "_pending_action"
+PENDING_MAX_SECONDS = 24 * 3600  # a step from yesterday is not what someone means today
+PENDING_MAX_FIELDS = 10
+PENDING_MAX_CHARS = 1000  # the whole action has to fit in the signed cookie (about 4 KB)
+REPLAYS_KEY = "learnapp_replays"
+CSRF_FIELD = "csrf_token"
+
+
+@dataclass(frozen=True)
+class PendingAction:
+    """A form sent after the session ended: which page, with what, by whom."""
+
+    user_id: str
+    endpoint: str
+    view_args: dict[str, str]
+    form: dict[str, str]
+
+
+# Does a kept step again for the person who signed in; returns the page it leads to.
+Replay = Callable[[User, PendingAction], str | None]
+
+
+def register_replay(app: App, endpoint: str, replay: Replay) -> None:
+    """Allow a late form of this endpoint to be kept and done after the next sign-in.
+
+    Only for steps that are safe to do twice and need nothing but the person and the
+    fields (such as "Done" on a lesson): the replay checks everything the view checks.
+    """
+    app.extensions.setdefault(REPLAYS_KEY, {})[endpoint] = replay
+
+
+def _replays() -> dict[str, Replay]:
+    replays: dict[str, Replay] = current_app.extensions.get(REPLAYS_KEY, {})
+    return replays
 
 
 def safe_next(target: str | None) -> str | None:
@@ -58,8 +101,9 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
-def _fresh_session() -> None:
-    kept = {key: session[key] for key in KEPT_KEYS if key in session}
+def _fresh_session(keep_pending: bool = False) -> None:
+    keys = (*KEPT_KEYS, PENDING_KEY) if keep_pending else KEPT_KEYS
+    kept = {key: session[key] for key in keys if key in session}
     session.clear()
     session.update(kept)
 
@@ -79,9 +123,23 @@ def end() -> None:
     _fresh_session()
 
 
+def sign_in(user: User) -> str | None:
+    """Begin a session and do the step the same person sent after their last session ended.
+
+    Returns the page that step leads to, if one was done. A step kept for somebody else
+    (another person on the same tablet) is dropped unseen.
+    """
+    pending = _take_pending(user)
+    begin(user)
+    if pending is None:
+        return None
+    replay = _replays().get(pending.endpoint)
+    return replay(user, pending) if replay else None
+
+
 def start_second_step(user: User, next_path: str | None) -> None:
     """The password was right; the code from the app is still to come."""
-    _fresh_session()
+    _fresh_session(keep_pending=True)
     session[SECOND_STEP_KEY] = {
         "user": user.id,
         "version": user.session_version,
@@ -129,10 +187,75 @@ def _idle_timeout_seconds() -> int:
     return int(current_app.config[key]) * 60
 
 
-def _sign_out_with(message: str) -> ResponseReturnValue:
+def _late_form() -> PendingAction | None:
+    """This request's form, if it may be kept for after sign-in (see `register_replay`).
+
+    The token must still match the ended session: so the form came from this person's own
+    page on this tablet, not from another site. Its fields are bounded to fit the cookie.
+    """
+    if request.method != "POST" or request.endpoint not in _replays():
+        return None
+    try:
+        validate_csrf(request.form.get(CSRF_FIELD))
+    except (ValidationError, CSRFError):
+        return None
+    form = {key: value for key, value in request.form.items() if key != CSRF_FIELD}
+    view_args = {key: str(value) for key, value in (request.view_args or {}).items()}
+    size = sum(len(key) + len(value) for key, value in (*form.items(), *view_args.items()))
+    if len(form) > PENDING_MAX_FIELDS or size > PENDING_MAX_CHARS:
+        return None
+    user_id = str(session["_user_id"]).split(":", 1)[0]  # the cookie id is "id:version"
+    return PendingAction(user_id, str(request.endpoint), view_args, form)
+
+
+def _keep(pending: PendingAction) -> None:
+    session[PENDING_KEY] = {
+        "user": pending.user_id,
+        "endpoint": pending.endpoint,
+        "args": pending.view_args,
+        "form": pending.form,
+        "at": int(time.time()),
+    }
+
+
+def _take_pending(user: User) -> PendingAction | None:
+    """The kept step, once, if it belongs to this person and is recent; else nothing."""
+    kept = session.pop(PENDING_KEY, None)
+    if not isinstance(kept, dict):
+        return None
+    at, endpoint = kept.get("at"), kept.get("endpoint")
+    args, form = kept.get("args"), kept.get("form")
+    if (
+        kept.get("user") != str(user.id)
+        or not isinstance(at, int)
+        or time.time() - at > PENDING_MAX_SECONDS
+        or not isinstance(endpoint, str)
+        or not isinstance(args, dict)
+        or not isinstance(form, dict)
+    ):
+        return None
+    return PendingAction(str(user.id), endpoint, args, form)
+
+
+def _sign_out_with(why: str) -> ResponseReturnValue:
     next_path = _return_path()
+    pending = _late_form()
+    unsaved = request.method == "POST" and pending is None
     end()
-    flash(message, "info")
+    if pending is not None:
+        _keep(pending)
+        what = _(
+            "Your last step is kept and will be saved as soon as you sign in again. "
+            "Everything you did before is saved."
+        )
+    elif unsaved:
+        what = _(
+            "Your last step could not be saved, so please do it once more after signing in. "
+            "Everything you did before it is saved."
+        )
+    else:
+        what = _("Everything you did is saved.")
+    flash(f"{why} {what} {_('Please sign in again to continue.')}", "info")
     return redirect(url_for("auth.login", next=next_path))
 
 
@@ -144,22 +267,14 @@ def end_idle_session() -> ResponseReturnValue | None:
     started = session.get(STARTED_KEY)
     lifetime = int(current_app.config["SESSION_MAX_HOURS"]) * 3600
     if isinstance(started, int) and lifetime > 0 and now - started > lifetime:
-        return _sign_out_with(
-            _(
-                "For your safety we sign everyone out after a few hours. Everything you did "
-                "is saved. Please sign in again to continue."
-            )
-        )
+        return _sign_out_with(_("For your safety we sign everyone out after a few hours."))
     if not isinstance(started, int):  # a session from before this rule: its lifetime starts now
         session[STARTED_KEY] = now
     seen = session.get(SEEN_KEY)
     timeout = _idle_timeout_seconds()
     if isinstance(seen, int) and timeout > 0 and now - seen > timeout:
         return _sign_out_with(
-            _(
-                "You were away for a while, so we signed you out to protect your account. "
-                "Everything you did is saved. Please sign in again to continue."
-            )
+            _("You were away for a while, so we signed you out to protect your account.")
         )
     if not isinstance(seen, int) or now - seen >= SEEN_RESOLUTION_SECONDS:
         session[SEEN_KEY] = now

@@ -97,8 +97,8 @@ def login() -> ResponseReturnValue:
                 # write would otherwise wait for this request's lock until the busy timeout.
                 db.commit()
                 throttle.record_success(username)
-                sessions.begin(user)
-                return redirect(next_path or url_for("learn.home"))
+                replayed = sessions.sign_in(user)
+                return redirect(replayed or next_path or url_for("learn.home"))
             verdict = throttle.record_failure(username, _address())
         status = 429 if not verdict.allowed else 401
         form.password.errors = [_refusal(verdict) if not verdict.allowed else _wrong_password()]
@@ -124,8 +124,8 @@ def login_code() -> ResponseReturnValue:
                 services.note_sign_in(user)
                 db.commit()
                 throttle.record_success(user.username)
-                sessions.begin(user)
-                return redirect(next_path or url_for("learn.home"))
+                replayed = sessions.sign_in(user)
+                return redirect(replayed or next_path or url_for("learn.home"))
             verdict = throttle.record_failure(user.username, _address())
         status = 429 if not verdict.allowed else 401
         form.code.errors = [

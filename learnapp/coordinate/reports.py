@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, SQLColumnExpression, and_, func, select, u
 from sqlalchemy.orm import Session, joinedload
 
 from learnapp.access import LEARNER, MENTOR
-from learnapp.clock import CENTRE_TZ, local_now
+from learnapp.clock import CENTRE_TZ
 from learnapp.models import Centre, Pairing, Progress, QuizAttempt, TandemSession, User
 from learnapp.models.base import utcnow
 from learnapp.progress_rules import stuck_lessons_query
@@ -97,10 +97,10 @@ def month_report(session: Session, centres: list[Centre], month: Month) -> Month
     if not by_id:
         return report
     ids = list(by_id)
-    local, utc = month.local_bounds(), month.utc_bounds()
+    utc = month.utc_bounds()  # sessions too: their starts are instants (naive UTC)
     learner = User.role == LEARNER
 
-    held = _in(TandemSession.starts_at, local) & TandemSession.took_place.is_(True)
+    held = _in(TandemSession.starts_at, utc) & TandemSession.took_place.is_(True)
     for centre_id, count, minutes in session.execute(
         select(User.centre_id, func.count(TandemSession.id), func.sum(TandemSession.length_minutes))
         .join(User, User.id == TandemSession.learner_id)
@@ -140,12 +140,12 @@ def month_report(session: Session, centres: list[Centre], month: Month) -> Month
     ):
         by_id[centre_id].active_learners = count
 
-    report.learners = _learner_rows(session, ids, local, utc)
+    report.learners = _learner_rows(session, ids, utc)
     return report
 
 
 def _learner_rows(
-    session: Session, centre_ids: list[int | None], local: Bounds, utc: Bounds
+    session: Session, centre_ids: list[int | None], utc: Bounds
 ) -> list[LearnerMonth]:
     """Per learner of the centres: lessons completed and sessions held in the month."""
     rows = {
@@ -169,7 +169,7 @@ def _learner_rows(
         .where(
             TandemSession.learner_id.in_(rows),
             TandemSession.took_place.is_(True),
-            _in(TandemSession.starts_at, local),
+            _in(TandemSession.starts_at, utc),
         )
         .group_by(TandemSession.learner_id)
     ):
@@ -199,7 +199,6 @@ def early_warnings(
     if not centre_ids:
         return Warnings([], [], [], [])
     inactive_since = utcnow() - timedelta(days=inactive_days)
-    quiet_since_local = local_now() - timedelta(days=session_days)
     quiet_since_utc = utcnow() - timedelta(days=session_days)
     in_centres = User.centre_id.in_(centre_ids)
 
@@ -252,12 +251,12 @@ def early_warnings(
                 Pairing.ended_at.is_(None),
                 Pairing.learner_id.in_(learner_alias),
                 Pairing.started_at < quiet_since_utc,
-                (last_held.c.last.is_(None)) | (last_held.c.last < quiet_since_local),
+                (last_held.c.last.is_(None)) | (last_held.c.last < quiet_since_utc),
             )
         )
     )
     recent_mentors = select(TandemSession.mentor_id).where(
-        TandemSession.took_place.is_(True), TandemSession.starts_at >= quiet_since_local
+        TandemSession.took_place.is_(True), TandemSession.starts_at >= quiet_since_utc
     )
     quiet_mentors = list(
         session.scalars(

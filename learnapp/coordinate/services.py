@@ -17,7 +17,7 @@ from sqlalchemy.sql.schema import ScalarElementColumnDefault
 from learnapp import accounts, audit
 from learnapp.access import LEARNER, MENTOR, coordinated_centre_ids
 from learnapp.auth import throttle
-from learnapp.coarse_time import local_month_start, utc_month_start
+from learnapp.coarse_time import utc_month_start
 from learnapp.content.library import Library
 from learnapp.models import (
     AuditEntry,
@@ -398,7 +398,7 @@ def delete_learner(session: Session, actor: User, learner: User) -> None:
         session,
         TandemSession,
         TandemSession.learner_id == learner.id,
-        {"starts_at": local_month_start, "created_at": coarse, "recorded_at": coarse},
+        {"starts_at": coarse, "created_at": coarse, "recorded_at": coarse},
         notes="",
         next_steps="",
         agenda="",

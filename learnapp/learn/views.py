@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from learnapp.access import ADMIN, COORDINATOR, LEARNER, MENTOR, can_read_courses, roles_required
+from learnapp.auth.sessions import register_replay
 from learnapp.content import get_library
 from learnapp.content.model import Course, Lesson
 from learnapp.db import get_session
@@ -35,6 +36,7 @@ from learnapp.learn import (
     quiz,
     services,
 )
+from learnapp.learn import done as done_press
 from learnapp.learn.cards import course_cards
 from learnapp.learn.limits import LimitReached
 from learnapp.learn.quiz import QuestionResult, QuizAnswers
@@ -186,22 +188,12 @@ def done(course_id: str, lesson_id: str) -> ResponseReturnValue:
     """Mark a lesson done (or, with undo, not done)."""
     course, lesson = _load(course_id, lesson_id)
     assert lesson is not None
-    session = get_session()
-    if request.form.get("undo"):
-        services.mark_not_done(session, current_user, lesson.id)
-        return redirect(url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id))
-    if lesson.quiz_required and not services.quiz_passed(
-        session, current_user, lesson.id, len(lesson.quiz)
-    ):
-        flash(_("Please answer the self-check correctly first. Then press “Done”."), "done-error")
-        return redirect(
-            url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id, _anchor="done")
-        )
-    services.mark_done(session, current_user, course.id, lesson.id)
-    flash(_("Well done! This lesson is ticked off."), "success")
-    return redirect(
-        url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id, _anchor="done")
-    )
+    undo = bool(request.form.get(done_press.UNDO_FIELD))
+    return redirect(done_press.press(get_session(), current_user, course, lesson, undo))
+
+
+# A "Done" that arrives after the session ended is kept and done after the next sign-in.
+bp.record_once(lambda state: register_replay(state.app, "learn.done", done_press.replay))
 
 
 @bp.post("/courses/<course_id>/<lesson_id>/help")

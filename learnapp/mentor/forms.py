@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -21,6 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from learnapp.clock import FIRST, SECOND, AmbiguousLocalTime, NonExistentLocalTime, to_utc
 from learnapp.models import PLACES
 
 NOTES_LIMIT = 4000
@@ -58,6 +60,64 @@ class PlanSessionForm(FlaskForm):
         validators=[InputRequired(_l("Please choose a place."))],
     )
     agenda = CheckboxListField(_l("Lessons to work on"), validators=[Optional()])
+    # Asked only for a time that happens twice (the night the clocks go back).
+    fold = RadioField(
+        _l("Which of the two times do you mean?"),
+        choices=[
+            SelectChoice(str(FIRST), _l("The first time (still summer time)")),
+            SelectChoice(str(SECOND), _l("The second time (already winter time)")),
+        ],
+        validators=[Optional()],
+    )
+    ask_fold = False  # shown by the template when the time given happens twice
+    starts_at: datetime | None = None  # the instant (naive UTC), once the form is valid
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        """The date and time on the centre's clock must name exactly one moment."""
+        ok = super().validate(extra_validators)
+        if not ok or self.date.data is None or self.time.data is None:
+            return False
+        local = datetime.combine(self.date.data, self.time.data)
+        fold = int(self.fold.data) if self.fold.data in (str(FIRST), str(SECOND)) else None
+        try:
+            self.starts_at = to_utc(local, fold)
+        except NonExistentLocalTime:
+            self.time.errors = [
+                *self.time.errors,
+                str(
+                    _l(
+                        "On this night the clocks go forward from 2:00 to 3:00, so %(time)s "
+                        "does not exist. Please choose another time, for example %(later)s.",
+                        time=local.strftime("%H:%M"),
+                        later=local.replace(hour=local.hour + 1).strftime("%H:%M"),
+                    )
+                ),
+            ]
+            return False
+        except AmbiguousLocalTime:
+            self.ask_fold = True
+            self.fold.errors = [
+                *self.fold.errors,
+                str(
+                    _l(
+                        "On this night the clocks go back from 3:00 to 2:00, so %(time)s "
+                        "happens twice. Please choose which one you mean.",
+                        time=local.strftime("%H:%M"),
+                    )
+                ),
+            ]
+            return False
+        self.ask_fold = _doubled(local)  # still asked if the page comes back (say, a clash)
+        return True
+
+
+def _doubled(local: datetime) -> bool:
+    """Whether this time on the centre's clock happens twice (to keep showing the choice)."""
+    try:
+        to_utc(local)
+    except AmbiguousLocalTime:
+        return True
+    return False
 
 
 class RecordSessionForm(FlaskForm):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
@@ -127,14 +125,14 @@ def plan_session() -> ResponseReturnValue:
     wanted = whole_number(request.args.get("learner"))
     if request.method == "GET" and wanted is not None:
         form.learner.data = wanted
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.starts_at is not None:
         learner_person = learner_or_404(db, signed_in(), form.learner.data)
         try:
             tandem = planning.plan(
                 db,
                 signed_in(),
                 learner_person,
-                starts_at=datetime.combine(form.date.data, form.time.data),
+                starts_at=form.starts_at,
                 minutes=form.planned_minutes.data,
                 place=form.place.data,
                 agenda=form.agenda.data or [],

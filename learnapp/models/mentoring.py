@@ -94,7 +94,9 @@ class TandemSession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     learner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    starts_at: Mapped[datetime] = mapped_column()  # local time of the centre (Europe/Berlin)
+    # The instant, naive UTC like every timestamp: planned minutes are real minutes, also across
+    # the clock change. Forms and pages show it on the centre's clock (learnapp.clock).
+    starts_at: Mapped[datetime] = mapped_column()
     planned_minutes: Mapped[int] = mapped_column(default=60)
     place: Mapped[str] = mapped_column(String(20), default=PLACE_CENTRE)
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id", ondelete="SET NULL"))
@@ -118,6 +120,7 @@ class TandemSession(Base):
 
     @property
     def ends_at(self) -> datetime:
+        """The instant it ends (naive UTC): the start plus the minutes held or planned."""
         return self.starts_at + timedelta(minutes=self.length_minutes or self.planned_minutes)
 
     def __repr__(self) -> str:

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import Row, Select, bindparam, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from learnapp.clock import local_now
 from learnapp.models import Centre, TandemSession, User
+from learnapp.models.base import utcnow
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ _HOME_TANDEM = (
 
 def learners_tandem(session: Session, learner: User) -> LearnersTandem:
     """The next planned session (from two hours ago on) and the latest held one with advice."""
-    since = local_now() - timedelta(hours=2)
+    since = utcnow() - timedelta(hours=2)
     found = session.execute(_HOME_TANDEM, {"learner_id": learner.id, "since": since}).all()
     return LearnersTandem(
         upcoming=next((t for t in found if t.took_place is None), None),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnapp import audit
-from learnapp.clock import local_now
+from learnapp.clock import to_local
 from learnapp.models import TandemSession, User
 from learnapp.models.base import utcnow
 from learnapp.models.mentoring import PLACE_CENTRE
@@ -26,7 +26,7 @@ class PlanningRefused(Exception):
 def clash_with(
     session: Session, mentor: User, starts_at: datetime, minutes: int, ignore_id: int | None = None
 ) -> TandemSession | None:
-    """Another session of the same mentor that overlaps this time, if any."""
+    """Another session of the same mentor that overlaps this time (instants, UTC), if any."""
     ends_at = starts_at + timedelta(minutes=minutes)
     candidates = session.scalars(
         select(TandemSession).where(
@@ -46,7 +46,7 @@ def planning_problem(
     session: Session, mentor: User, starts_at: datetime, minutes: int, ignore_id: int | None = None
 ) -> str | None:
     """Why this time cannot be planned, in plain words; None when it can."""
-    if starts_at < local_now() - OLDEST_RECORDABLE:
+    if starts_at < utcnow() - OLDEST_RECORDABLE:
         return _("This date is more than a year ago. Please check the year.")
     other = clash_with(session, mentor, starts_at, minutes, ignore_id)
     if other is not None:
@@ -54,7 +54,7 @@ def planning_problem(
             "You already have a session with %(name)s at that time (%(when)s). "
             "Please choose another time.",
             name=other.learner.display_name,
-            when=other.starts_at.strftime("%d.%m.%Y %H:%M"),
+            when=to_local(other.starts_at).strftime("%d.%m.%Y %H:%M"),
         )
     return None
 
@@ -70,8 +70,9 @@ def plan(
 ) -> TandemSession:
     """A new session of a mentor with their learner; refused when the time does not work.
 
-    The caller has checked that the learner is the mentor's. A session at the centre takes
-    place at the learner's centre.
+    The caller has checked that the learner is the mentor's. `starts_at` is the instant
+    (naive UTC, see learnapp.clock.to_utc). A session at the centre takes place at the
+    learner's centre.
     """
     problem = planning_problem(session, mentor, starts_at, minutes)
     if problem:

@@ -8,7 +8,6 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from learnapp.clock import local_now
 from learnapp.content.library import Library
 from learnapp.content.model import Course
 from learnapp.models import (
@@ -21,6 +20,7 @@ from learnapp.models import (
     TandemSession,
     User,
 )
+from learnapp.models.base import utcnow
 
 
 def paired_learners(session: Session, mentor: User) -> list[User]:
@@ -45,7 +45,7 @@ def upcoming_sessions(
                 TandemSession.mentor_id == mentor.id,
                 TandemSession.learner_id.in_(learner_ids),
                 TandemSession.took_place.is_(None),
-                TandemSession.starts_at >= local_now() - timedelta(hours=12),
+                TandemSession.starts_at >= utcnow() - timedelta(hours=12),
             )
             .order_by(TandemSession.starts_at)
         )

@@ -157,9 +157,9 @@ def quiet(page: str) -> tuple[bool, bool]:
 
 @pytest.mark.parametrize(("ago", "listed"), AROUND)
 def test_tandem_and_mentor_around_the_session_window(app, frozen, staff, make_user, ago, listed):
-    """Session times are the centre's wall clock: the window is measured in local time."""
+    """Session starts are instants (naive UTC): the window is measured in real time."""
     mentor, learner = tandem(app, make_user, frozen)
-    hold(app, mentor, learner, frozen.local - ago(SESSION_DAYS))
+    hold(app, mentor, learner, frozen.utc - ago(SESSION_DAYS))
     assert quiet(overview(staff)) == (listed, listed)
 
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 import pytest
 
 from learnapp.access import LEARNER, MENTOR
-from learnapp.clock import local_now
+from learnapp.clock import local_now, to_utc
 from learnapp.coordinate.reports import Month
 from learnapp.db import get_session
 from learnapp.models import Progress, QuizAttempt, TandemSession
@@ -212,7 +212,7 @@ def test_a_tandem_session_falls_in_the_month_of_its_wall_clock(
             TandemSession(
                 mentor_id=mentor.id,
                 learner_id=learner.id,
-                starts_at=datetime.fromisoformat(starts),
+                starts_at=to_utc(datetime.fromisoformat(starts)),  # stored as the instant
                 took_place=True,
                 length_minutes=90,
             )
