@@ -21,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from learnapp.form_keys import FormKeyField
 from learnapp.models import PLACES
 
 NOTES_LIMIT = 4000
@@ -58,6 +59,7 @@ class PlanSessionForm(FlaskForm):
         validators=[InputRequired(_l("Please choose a place."))],
     )
     agenda = CheckboxListField(_l("Lessons to work on"), validators=[Optional()])
+    form_key = FormKeyField()  # a second copy of the form shows the session the first planned
 
 
 class RecordSessionForm(FlaskForm):
