@@ -56,6 +56,10 @@ class FormKeyField(HiddenField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(default=new_key, **kwargs)
 
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        # A sent form without the field has no key (not the fresh default of a drawn form).
+        self.data = valuelist[0] if valuelist else None
+
     def pre_validate(self, form: Any) -> None:
         if not valid(self.data):
             self.data = new_key()
