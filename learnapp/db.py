@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, current_app, g, has_request_context, request
-from sqlalchemy import Engine, Insert, create_engine, event, exc
+from sqlalchemy import Connection, Engine, Insert, create_engine, event, exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
@@ -34,6 +34,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from learnapp import sqlite_upkeep
 
 EXTENSION_KEY = "learnapp_db"
+BEGIN_IMMEDIATE = "learnapp_begin_immediate"  # execution option: SQLite's write lock at BEGIN
 READING = "reading"  # key in Session.info: True while the session may not write
 READING_OPTION = "learnapp_reading"  # execution option of the reading connections
 FAILED = "db_request_failed"  # key in flask.g: an exception was raised during the request
@@ -62,6 +63,8 @@ class Database:
         )
         event.listen(self.reading_session_factory, "before_flush", _refuse_flush)
         event.listen(self.reading_session_factory, "do_orm_execute", _refuse_statement)
+        # Same pool again; on SQLite each transaction takes the write lock when it begins.
+        self.serial_writer = engine.execution_options(**{BEGIN_IMMEDIATE: True})
 
 
 def make_engine(
@@ -100,12 +103,37 @@ def make_engine(
                 cursor.execute(statement)
             cursor.close()
 
+        _begin_immediate_when_asked(engine)
         return engine
     engine = create_engine(
         url, connect_args=_postgres_timeouts(statement_timeout_ms, lock_timeout_ms)
     )
     _ping_idle_connections(engine, ping_after_idle_s)
     return engine
+
+
+def _begin_immediate_when_asked(engine: Engine) -> None:
+    """Transactions of `Database.serial_writer` start with BEGIN IMMEDIATE (pysqlite recipe).
+
+    Python's sqlite3 opens a transaction only at the first INSERT, UPDATE or DELETE, so two
+    requests can both read "not there yet" and then both write. BEGIN IMMEDIATE takes the
+    write lock at the start: the second request waits (busy timeout) and then reads what the
+    first committed. The connection goes back to sqlite3's own deferred BEGIN for everyone
+    else: a reader holding the write lock would keep every writer waiting.
+    """
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        options = connection.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":
+            return  # the reading session: no transaction at all
+        dbapi_connection = connection.connection.driver_connection
+        assert dbapi_connection is not None  # a connection that is beginning is open
+        if options.get(BEGIN_IMMEDIATE):
+            dbapi_connection.isolation_level = None  # sqlite3 emits no BEGIN of its own
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        elif dbapi_connection.isolation_level is None:
+            dbapi_connection.isolation_level = ""  # left so by an immediate transaction
 
 
 def _postgres_timeouts(statement_timeout_ms: int, lock_timeout_ms: int) -> dict[str, str]:
@@ -209,6 +237,22 @@ def end_side_write(session: Session) -> None:
     session.commit()
     session.bind = get_db().reader
     session.info[READING] = True
+
+
+def hold_write_lock(session: Session) -> None:
+    """From here on, this request's writes wait for any other writer before reading anything.
+
+    On SQLite the transaction is begun anew with BEGIN IMMEDIATE (see
+    _begin_immediate_when_asked): checks such as "was this form already stored?" then see
+    what a concurrent copy of the same request committed. Call it before the request writes.
+    PostgreSQL needs nothing: row locks and unique constraints order concurrent writers.
+    """
+    if session.get_bind().dialect.name != "sqlite" or session.info.get(READING):
+        return
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("hold_write_lock must come before the request's writes")
+    session.commit()  # ends the reads so far; nothing is pending, so nothing is written
+    session.bind = get_db().serial_writer
 
 
 def _refuse_flush(session: Session, _flush: UOWTransaction, _instances: object) -> None:

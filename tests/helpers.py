@@ -14,6 +14,7 @@ from learnapp.db import get_db
 
 PASSWORD = "correct-horse-battery"
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+FORM_KEY_FIELD = re.compile(r'name="form_key"[^>]*value="([^"]+)"')
 
 
 def csrf_from(html: str) -> str:
@@ -41,7 +42,12 @@ class Auth:
         return csrf_from(self.client.get(path).get_data(as_text=True))
 
     def post(self, path: str, data: dict | None = None, token_from: str = "/settings", **kw):  # type: ignore[no-untyped-def]
-        payload = {"csrf_token": self.token(token_from), **(data or {})}
+        """POST as the form on `token_from` would: its CSRF token and one-time form key."""
+        page = self.client.get(token_from).get_data(as_text=True)
+        payload = {"csrf_token": csrf_from(page), **(data or {})}
+        form_key = FORM_KEY_FIELD.search(page)
+        if form_key and "form_key" not in payload:
+            payload["form_key"] = form_key.group(1)
         return self.client.post(path, data=payload, **kw)
 
     def logout(self):  # type: ignore[no-untyped-def]

@@ -36,6 +36,7 @@ from learnapp.models import (
     Base,
     Centre,
     CoordinatorCentre,
+    FormKey,
     HelpRequest,
     Pairing,
     Progress,
@@ -187,9 +188,20 @@ EXPORT: dict[str, dict[str, Any]] = {
         "run_id": Key(),
         # In the run's "choices" (and its "path": each step, then where the run stands now)
         "step_id": Exported("step"),
+        "position": Withheld("the order of the run's choices in the export"),
         "choice_index": Exported("choice_index"),
         "next_step": Exported("next_step"),
         "created_at": Exported("at", _iso),
+    },
+    "form_key": {
+        # A help request she sent, with the random key of its form: the request is exported.
+        "id": Withheld("internal number"),
+        "key": Withheld("random token against forms sent twice"),
+        "user_id": Key(),
+        "kind": Withheld("what the form made is exported in its own section"),
+        "created_id": Withheld("internal number"),
+        "url": Withheld("the page the form led to: bookkeeping"),
+        "created_at": Withheld(BOOKKEEPING),
     },
     "help_request": {
         "id": Withheld("internal number"),
@@ -360,6 +372,7 @@ def build_gerda(app: Flask, world: World) -> Gerda:
                 ScenarioChoice(
                     run_id=runs[0].id,
                     step_id="start",
+                    position=1,
                     choice_index=1,
                     next_step="message",
                     created_at=_at("2026-02-04T09:01:10"),
@@ -367,6 +380,7 @@ def build_gerda(app: Flask, world: World) -> Gerda:
                 ScenarioChoice(
                     run_id=runs[0].id,
                     step_id="message",
+                    position=2,
                     choice_index=2,
                     next_step="end-safe",
                     created_at=_at("2026-02-04T09:02:11"),
@@ -379,6 +393,13 @@ def build_gerda(app: Flask, world: World) -> Gerda:
                     created_at=_at("2026-02-06T14:00:13"),
                     handled_at=_at("2026-02-06T15:00:14"),
                     handled_by_id=world.mentor_a,
+                ),
+                FormKey(
+                    key="b" * 32,
+                    user_id=gerda.id,
+                    kind="help",
+                    url="/courses/sample/sample-second",
+                    created_at=_at("2026-02-06T14:00:13"),
                 ),
                 HelpRequest(
                     learner_id=gerda.id,
@@ -625,7 +646,13 @@ def test_the_export_runs_no_more_queries_for_more_data(client, app, world):
                         handled_at=_at(f"2025-0{n + 1}-11T10:00:00"),
                         handled_by_id=other,
                     ),
-                    ScenarioChoice(run_id=run.id, step_id="start", choice_index=n, next_step="x"),
+                    ScenarioChoice(
+                        run_id=run.id,
+                        step_id="start",
+                        position=n + 1,
+                        choice_index=n,
+                        next_step="x",
+                    ),
                 ]
             )
         db.commit()
@@ -736,13 +763,14 @@ DELETE: dict[str, Erased | dict[str, Any]] = {
         "user_id": Key(),
         "lesson_id": Unchanged(COUNTS),
         "question_id": Unchanged(COUNTS),
-        "submission_id": Blanked(""),
+        "submission_id": Changed("a fresh random id per submission, tied to no page she saw"),
         "answer": Blanked(""),
         "correct": Unchanged(COUNTS),
         "created_at": MONTH,
     },
     "scenario_run": Erased("her practice"),
     "scenario_choice": Erased("her practice choices"),
+    "form_key": Erased("the records of the forms she sent"),
     "help_request": Erased("her messages"),
     "tandem_session": {
         # Only sessions that took place stay (see KEPT_ROWS): hours and sessions held count.

@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from learnapp.access import LEARNER, MENTOR
 from learnapp.display_names import DisplayName
+from learnapp.form_keys import FormKeyField
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,78}$"
 
@@ -46,6 +47,7 @@ class AccountForm(PersonFields):
         choices=[SelectChoice(LEARNER, _l("Learner")), SelectChoice(MENTOR, _l("Mentor"))],
         validators=[InputRequired(_l("Please choose a role."))],
     )
+    form_key = FormKeyField()  # a second copy of the form shows the account the first made
 
 
 class PairingForm(FlaskForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
-from learnapp import accounts, audit
+from learnapp import accounts, audit, form_keys
 from learnapp.access import LEARNER, MENTOR, coordinated_centre_ids
 from learnapp.auth import throttle
 from learnapp.coarse_time import utc_month_start
@@ -22,6 +23,7 @@ from learnapp.content.library import Library
 from learnapp.models import (
     AuditEntry,
     Centre,
+    FormKey,
     HelpRequest,
     Pairing,
     Progress,
@@ -132,8 +134,13 @@ def create_account(
         centre_id=centre.id,
     )
     password = accounts.give_temporary_password(user)
-    session.add(user)
-    session.flush()
+    try:
+        with session.begin_nested():  # the same username chosen at the same moment elsewhere
+            session.add(user)
+    except IntegrityError as error:
+        raise AccountRefused(
+            "username", _("This username is taken. Please choose another one.")
+        ) from error
     audit.record(session, actor, audit.CREATED, user, role)
     return user, password
 
@@ -172,6 +179,52 @@ def new_account(
         username=username,
         centre=centre,
     )
+
+
+@dataclass(frozen=True)
+class MadeAccount:
+    """The account a form made; its temporary password only when made by this very request."""
+
+    user: User
+    password: str | None
+
+
+def new_account_once(
+    session: Session,
+    actor: User,
+    form_key: str | None,
+    *,
+    role: str,
+    display_name: str,
+    username: str | None,
+    centre_id: int,
+    centres: list[Centre],
+) -> MadeAccount:
+    """new_account, once per form key: the same form sent again gives the same account back.
+
+    The password was shown to whoever got the first answer; it is stored only as a hash, so
+    a repeat shows the account without it (a new one can be given from the account list).
+    """
+    passwords: list[str] = []
+
+    def create() -> form_keys.Result:
+        user, password = new_account(
+            session,
+            actor,
+            role=role,
+            display_name=display_name,
+            username=username,
+            centre_id=centre_id,
+            centres=centres,
+        )
+        passwords.append(password)
+        return form_keys.Result(form_keys.ACCOUNT, user.id, "")
+
+    result, first = form_keys.once(session, actor, form_key, form_keys.ACCOUNT, create)
+    user = session.get(User, result.created_id)
+    if user is None:  # only the form's record is left (e.g. the account was removed since)
+        raise form_keys.KeyRefused("the account of this form is gone")
+    return MadeAccount(user, passwords[0] if first else None)
 
 
 def export_learner(session: Session, learner: User, library: Library) -> dict[str, Any]:
@@ -345,7 +398,8 @@ def delete_learner(session: Session, actor: User, learner: User) -> None:
     the centre's month report is the same before and after, yet no row says when she did
     anything: her progress, her self-check results (without her answers), the tandem
     sessions that took place (without notes), her pairings (the mentor's history). Her
-    practice, her help requests and sessions that did not take place are deleted. The audit
+    practice, her help requests, the records of forms she sent and sessions that did not take
+    place are deleted. The audit
     log keeps what staff did, with its link to her cut and the time coarsened too.
     """
     # The sign-in throttle counts failures under her username (in the database too, with
@@ -387,13 +441,10 @@ def delete_learner(session: Session, actor: User, learner: User) -> None:
         {"started_at": coarse, "completed_at": coarse, "updated_at": coarse},
     )
     _keep_by_month(
-        session,
-        QuizAttempt,
-        QuizAttempt.user_id == learner.id,
-        {"created_at": coarse},
-        answer="",
-        submission_id="",
+        session, QuizAttempt, QuizAttempt.user_id == learner.id, {"created_at": coarse}, answer=""
     )
+    _fresh_submission_ids(session, learner)
+    session.execute(delete(FormKey).where(FormKey.user_id == learner.id))
     _keep_by_month(
         session,
         TandemSession,
@@ -426,6 +477,24 @@ def delete_learner(session: Session, actor: User, learner: User) -> None:
     )
     # Who deleted an account, and when, stays exact; which account it was is not named.
     audit.record(session, actor, audit.DELETED, None, LEARNER)
+
+
+def _fresh_submission_ids(session: Session, learner: User) -> None:
+    """Give each of her self-check submissions a new random id.
+
+    The old ids were in her browser's addresses (…?checked=id); new ones tie no page to her
+    results. They stay distinct: the database keeps a question once per submission
+    (uq_quiz_attempt_submission), and the answers of one press stay together.
+    """
+    old_ids = session.scalars(
+        select(QuizAttempt.submission_id).where(QuizAttempt.user_id == learner.id).distinct()
+    ).all()
+    for old_id in old_ids:
+        session.execute(
+            update(QuizAttempt)
+            .where(QuizAttempt.user_id == learner.id, QuizAttempt.submission_id == old_id)
+            .values(submission_id=secrets.token_hex(16))
+        )
 
 
 def _keep_by_month(

@@ -20,7 +20,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from learnapp import accounts, audit
+from learnapp import accounts, audit, form_keys
 from learnapp.access import (
     ADMIN,
     COORDINATOR,
@@ -87,9 +87,10 @@ def account_new() -> ResponseReturnValue:
     form.centre.choices = [SelectChoice(c.id, c.name) for c in centres]
     if form.validate_on_submit():
         try:
-            user, password = services.new_account(
+            made = services.new_account_once(
                 db,
                 signed_in(),
+                form.form_key.data,
                 role=form.role.data,
                 display_name=form.display_name.data,
                 username=form.username.data,
@@ -98,8 +99,18 @@ def account_new() -> ResponseReturnValue:
             )
         except services.AccountRefused as refused:
             form[refused.field].errors = [str(refused)]
+        except form_keys.KeyRefused:
+            form.form_key.data = form_keys.new_key()
+            flash(_("This form was not complete. Please send it again."), "info")
         else:
-            return render_template("coordinate/created.html", user=user, password=password)
+            # Sent again (a double click, Back and send): the same account, its password not
+            # shown again; the page says how to get a new one.
+            return render_template(
+                "coordinate/created.html",
+                user=made.user,
+                password=made.password,
+                already_created=made.password is None,
+            )
     status = 400 if form.is_submitted() and form.errors else 200
     return render_template("coordinate/account_new.html", form=form), status
 

@@ -78,15 +78,8 @@ def render(
                 done=done,
             )
         ),
-        help_form=(
-            with_token(
-                fragments.draw(
-                    "fragments/help_form.html",
-                    lang=lang,
-                    course_id=course.id,
-                    lesson_id=lesson.id,
-                )
-            )
+        help_fields=(
+            fragments.draw("fragments/help_fields.html", lang=lang)
             if current_user.role == LEARNER
             else None
         ),

@@ -33,5 +33,10 @@ def setting(name: str) -> int:
 
 
 def lock_learner(session: Session, learner: User) -> None:
-    """Hold the learner's row until the transaction ends; no-op where rows cannot be locked."""
-    session.execute(select(User.id).where(User.id == learner.id).with_for_update())
+    """Hold the learner's row until the transaction ends; no-op where rows cannot be locked.
+
+    FOR NO KEY UPDATE: two presses still wait for each other, yet rows that refer to her (a
+    form key, an answer) can be inserted meanwhile. A plain FOR UPDATE would wait for those
+    inserts' key locks, and two presses that each inserted one first deadlock.
+    """
+    session.execute(select(User.id).where(User.id == learner.id).with_for_update(key_share=True))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from learnapp.content.model import Lesson, Step
+from learnapp.db import hold_write_lock
 from learnapp.models import ScenarioChoice, ScenarioRun, User
 from learnapp.models.base import utcnow
 from learnapp.whole_numbers import whole_number
@@ -23,15 +25,24 @@ def start_run(session: Session, user: User, lesson: Lesson) -> ScenarioRun:
     return run
 
 
-def get_run(session: Session, user: User, lesson: Lesson, run_id: int) -> ScenarioRun | None:
-    """The run if it belongs to this learner and lesson; anything else is "not found"."""
-    return session.scalars(
-        select(ScenarioRun).where(
-            ScenarioRun.id == run_id,
-            ScenarioRun.user_id == user.id,
-            ScenarioRun.lesson_id == lesson.id,
-        )
-    ).first()
+def get_run(
+    session: Session, user: User, lesson: Lesson, run_id: int, *, to_choose: bool = False
+) -> ScenarioRun | None:
+    """The run if it belongs to this learner and lesson; anything else is "not found".
+
+    to_choose: the run is read to take a choice. Its row is then locked (PostgreSQL) or the
+    write lock taken first (SQLite), so a second copy of the same choice reads the step the
+    first one led to, and is refused as stale.
+    """
+    statement = select(ScenarioRun).where(
+        ScenarioRun.id == run_id,
+        ScenarioRun.user_id == user.id,
+        ScenarioRun.lesson_id == lesson.id,
+    )
+    if to_choose:
+        hold_write_lock(session)
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    return session.scalars(statement).first()
 
 
 def current_step(lesson: Lesson, run: ScenarioRun) -> Step | None:
@@ -51,7 +62,12 @@ def last_choice(session: Session, run: ScenarioRun) -> ScenarioChoice | None:
 def choose(
     session: Session, lesson: Lesson, run: ScenarioRun, step_id: str, choice_raw: str
 ) -> Step:
-    """Take a choice at the run's current step; returns the step it leads to."""
+    """Take a choice at the run's current step; returns the step it leads to.
+
+    Each choice is the run's next position; the database keeps one choice per position
+    (uq_scenario_choice_position), so a copy of the same choice that got past the checks
+    at the same moment is refused as stale instead of taking the step twice.
+    """
     step = current_step(lesson, run)
     if run.ended_at is not None or step is None or step.end:
         raise PracticeError("ended")
@@ -61,9 +77,22 @@ def choose(
     if index is None or not 0 <= index < len(step.choices):
         raise PracticeError("unknown-choice")
     target_id = step.choices[index].next
-    session.add(
-        ScenarioChoice(run_id=run.id, step_id=step.id, choice_index=index, next_step=target_id)
+    made = session.scalar(
+        select(func.count(ScenarioChoice.id)).where(ScenarioChoice.run_id == run.id)
     )
+    try:
+        with session.begin_nested():
+            session.add(
+                ScenarioChoice(
+                    run_id=run.id,
+                    step_id=step.id,
+                    position=(made or 0) + 1,
+                    choice_index=index,
+                    next_step=target_id,
+                )
+            )
+    except IntegrityError as error:
+        raise PracticeError("stale") from error
     run.current_step = target_id
     assert lesson.scenario is not None
     target = lesson.scenario.steps[target_id]

@@ -9,10 +9,12 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from learnapp.content.model import Lesson, Question
+from learnapp.db import hold_write_lock
 from learnapp.learn.limits import LimitReached, lock_learner, now, setting
 from learnapp.models import QuizAttempt, User
 
@@ -66,6 +68,10 @@ def grade(lesson: Lesson, chosen: dict[str, frozenset[str]]) -> list[QuestionRes
     ]
 
 
+class AlreadyStored(Exception):
+    """These answers were stored before: the same press of "Check" arrived twice."""
+
+
 def submission_seen(session: Session, user: User, submission_id: str) -> bool:
     return bool(
         session.scalar(
@@ -83,8 +89,12 @@ def store(
 ) -> None:
     """Keep one press of "Check"; more than SELF_CHECKS_PER_LESSON_PER_MINUTE raise LimitReached.
 
-    A person reads the feedback before trying again; a flood of presses is a script.
+    A person reads the feedback before trying again; a flood of presses is a script. The same
+    press arriving twice (a double tap, two tabs) raises AlreadyStored: the database keeps
+    each question of a submission once (uq_quiz_attempt_submission), so a copy that passed
+    the caller's check at the same moment fails here instead of storing the answers again.
     """
+    hold_write_lock(session)
     lock_learner(session, user)
     moment = now()
     per_minute = setting("SELF_CHECKS_PER_LESSON_PER_MINUTE")
@@ -102,18 +112,22 @@ def store(
                 "explanations in peace; you can check again in a minute."
             )
         )
-    for result in results:
-        session.add(
-            QuizAttempt(
-                user_id=user.id,
-                lesson_id=lesson.id,
-                question_id=result.question.id,
-                submission_id=submission_id,
-                answer=",".join(sorted(result.chosen))[:200],
-                correct=result.correct,
-                created_at=moment,
-            )
-        )
+    try:
+        with session.begin_nested():
+            for result in results:
+                session.add(
+                    QuizAttempt(
+                        user_id=user.id,
+                        lesson_id=lesson.id,
+                        question_id=result.question.id,
+                        submission_id=submission_id,
+                        answer=",".join(sorted(result.chosen))[:200],
+                        correct=result.correct,
+                        created_at=moment,
+                    )
+                )
+    except IntegrityError as error:
+        raise AlreadyStored(submission_id) from error
 
 
 def load_results(

@@ -22,6 +22,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from learnapp import form_keys
 from learnapp.access import ADMIN, COORDINATOR, LEARNER, MENTOR, can_read_courses, roles_required
 from learnapp.auth.sessions import register_replay
 from learnapp.content import get_library
@@ -211,15 +212,26 @@ def ask_for_help(course_id: str, lesson_id: str) -> ResponseReturnValue:
             url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id, _anchor="help")
         )
     db = get_session()
+    lesson_url = url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id)
+
+    def send() -> form_keys.Result:
+        sent = help_requests.ask(db, current_user, course.id, lesson.id, message)
+        db.flush()
+        return form_keys.Result(form_keys.HELP, sent.id, lesson_url)
+
     try:
-        help_requests.ask(db, current_user, course.id, lesson.id, message)
+        # The box's one-time key: a second copy of this press shows the same page, once stored.
+        result, _first = form_keys.once(
+            db, current_user, request.form.get(form_keys.FIELD_NAME, ""), form_keys.HELP, send
+        )
+    except form_keys.KeyRefused:
+        flash(_("This form was not complete. Please send it again."), "help-error")
+        return redirect(lesson_url + "#help")
     except LimitReached as refused:
         flash(str(refused), "help-error")
-        return redirect(
-            url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id, _anchor="help")
-        )
+        return redirect(lesson_url + "#help")
     flash(_("Your request is sent. Your mentor will get in touch with you."), "success")
-    return redirect(url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id))
+    return redirect(result.url)
 
 
 @bp.post("/courses/<course_id>/<lesson_id>/check")
@@ -244,8 +256,9 @@ def check(course_id: str, lesson_id: str) -> ResponseReturnValue:
         checked=submission_id,
         _anchor="quiz",
     )
+    sent_before = _("You already sent these answers. Here is the result again.")
     if quiz.submission_seen(session, current_user, submission_id):
-        flash(_("You already sent these answers. Here is the result again."), "info")
+        flash(sent_before, "info")
         return redirect(result_url)
     answers = quiz.read_answers(lesson, request.form)
     if answers.errors:
@@ -258,6 +271,9 @@ def check(course_id: str, lesson_id: str) -> ResponseReturnValue:
         )
     try:
         quiz.store(session, current_user, lesson, quiz.grade(lesson, answers.chosen), submission_id)
+    except quiz.AlreadyStored:  # a copy of this press, sent at the same moment, was first
+        flash(sent_before, "info")
+        return redirect(result_url)
     except LimitReached as refused:  # her answers stay chosen on the page, to send again
         flash(str(refused), "quiz-error")
         return _render_lesson(
@@ -289,10 +305,11 @@ def practice_step(course_id: str, lesson_id: str, run_id: int) -> ResponseReturn
     if lesson is None or lesson.scenario is None:
         abort(404)
     session = get_session()
-    run = practice.get_run(session, current_user, lesson, run_id)
+    choosing = request.method == "POST"
+    run = practice.get_run(session, current_user, lesson, run_id, to_choose=choosing)
     if run is None:
         abort(404)
-    if request.method == "POST":
+    if choosing:
         try:
             target = practice.choose(
                 session, lesson, run, request.form.get("step", ""), request.form.get("choice", "")

@@ -23,6 +23,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from learnapp.clock import FIRST, SECOND, AmbiguousLocalTime, NonExistentLocalTime, to_utc
+from learnapp.form_keys import FormKeyField
 from learnapp.models import PLACES
 
 NOTES_LIMIT = 4000
@@ -60,6 +61,7 @@ class PlanSessionForm(FlaskForm):
         validators=[InputRequired(_l("Please choose a place."))],
     )
     agenda = CheckboxListField(_l("Lessons to work on"), validators=[Optional()])
+    form_key = FormKeyField()  # a second copy of the form shows the session the first planned
     # Asked only for a time that happens twice (the night the clocks go back).
     fold = RadioField(
         _l("Which of the two times do you mean?"),

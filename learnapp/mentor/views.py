@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
-from learnapp import accounts, audit
+from learnapp import accounts, audit, form_keys
 from learnapp.access import (
     ADMIN,
     COORDINATOR,
@@ -125,23 +125,37 @@ def plan_session() -> ResponseReturnValue:
     wanted = whole_number(request.args.get("learner"))
     if request.method == "GET" and wanted is not None:
         form.learner.data = wanted
-    if form.validate_on_submit() and form.starts_at is not None:
+    starts_at = form.starts_at if form.validate_on_submit() else None
+    if starts_at is not None:
         learner_person = learner_or_404(db, signed_in(), form.learner.data)
-        try:
+
+        def plan() -> form_keys.Result:
             tandem = planning.plan(
                 db,
                 signed_in(),
                 learner_person,
-                starts_at=form.starts_at,
+                starts_at=starts_at,
                 minutes=form.planned_minutes.data,
                 place=form.place.data,
                 agenda=form.agenda.data or [],
             )
+            url = url_for("mentor.session", tandem_id=tandem.id)
+            return form_keys.Result(form_keys.TANDEM, tandem.id, url)
+
+        try:
+            # Sent twice (a double tap, a second tab): the second shows the first's session.
+            result, _first = form_keys.once(
+                db, signed_in(), form.form_key.data, form_keys.TANDEM, plan
+            )
         except planning.PlanningRefused as refused:
             form.time.errors = [*form.time.errors, str(refused)]
+        except form_keys.KeyRefused:
+            form.form_key.data = form_keys.new_key()
+            flash(_("This form was not complete. Please send it again."), "info")
+            return render_template("mentor/plan_session.html", form=form), 400
         else:
             flash(_("The session is planned."), "success")
-            return redirect(url_for("mentor.session", tandem_id=tandem.id))
+            return redirect(result.url)
     status = 400 if form.is_submitted() and form.errors else 200
     return render_template("mentor/plan_session.html", form=form), status
 

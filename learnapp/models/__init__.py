@@ -1,6 +1,7 @@
 """Models, one module per domain; imported here so the metadata knows every table."""
 
 from learnapp.models.base import Base
+from learnapp.models.form_keys import FormKey
 from learnapp.models.learning import Progress, QuizAttempt, ScenarioChoice, ScenarioRun
 from learnapp.models.mentoring import (
     PLACES,
@@ -17,6 +18,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "CoordinatorCentre",
+    "FormKey",
     "HelpRequest",
     "Pairing",
     "TandemSession",

@@ -50,6 +50,10 @@ class QuizAttempt(Base):
             sqlite_where=text("correct IS 0"),
         ),
         Index("ix_quiz_attempt_created_user", "created_at", "user_id"),
+        # One press of "Check" stores each question once, however often it arrives (0007).
+        UniqueConstraint(
+            "user_id", "submission_id", "question_id", name="uq_quiz_attempt_submission"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,6 +61,7 @@ class QuizAttempt(Base):
     lesson_id: Mapped[str] = mapped_column(String(80))
     question_id: Mapped[str] = mapped_column(String(40))
     # All answers sent with one press of "Check" share this id; a replayed form is refused.
+    # Deleting a learner replaces hers with fresh random ids (never blank: see the key above).
     submission_id: Mapped[str] = mapped_column(String(36), index=True)
     answer: Mapped[str] = mapped_column(String(200))
     correct: Mapped[bool] = mapped_column()
@@ -96,12 +101,16 @@ class ScenarioChoice(Base):
     """A choice made at one step of a scenario run."""
 
     __tablename__ = "scenario_choice"
+    # The n-th choice of a run is made once: a double tap cannot take a step twice (0007).
+    # The step id alone is not enough: a scenario may lead back to a step it showed before.
+    __table_args__ = (UniqueConstraint("run_id", "position", name="uq_scenario_choice_position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(
         ForeignKey("scenario_run.id", ondelete="CASCADE"), index=True
     )
     step_id: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column()  # 1 for the run's first choice, 2 for the next …
     choice_index: Mapped[int] = mapped_column()
     next_step: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -142,7 +142,7 @@ WALK: dict[tuple[str, str], Walk] = {
         "learner_a",
         # Not the first lesson: she has an open request there, and one per lesson is the limit.
         url=lambda _ids: PRACTICE_LESSON,
-        data=lambda _ids: {"message": "Ich finde den Knopf nicht."},
+        data=lambda _ids: {"message": "Ich finde den Knopf nicht.", "form_key": uuid.uuid4().hex},
     ),
     ("POST", "learn.practice_start"): Walk("learner_a", url=lambda _ids: PRACTICE_LESSON),
     ("POST", "learn.practice_step"): Walk(
@@ -182,6 +182,7 @@ WALK: dict[tuple[str, str], Walk] = {
             "planned_minutes": "60",
             "place": "centre",
             "agenda": ["sample-first"],
+            "form_key": uuid.uuid4().hex,
         },
     ),
     ("POST", "mentor.session"): Walk(
@@ -203,6 +204,7 @@ WALK: dict[tuple[str, str], Walk] = {
             "username": "noraneu",
             "centre": str(ids.centre_a),
             "role": "learner",
+            "form_key": uuid.uuid4().hex,
         },
         ok_status=200,  # the page with the temporary password
     ),
