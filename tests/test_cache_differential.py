@@ -5,7 +5,8 @@ contrast, reading speed, done lessons, a mentor and meetings, a pending message,
 even the script root the app is reached under) each get every learner page twice: with
 nothing kept, and with the fragments kept, first drawn for the OTHER person. The two must be
 the same HTML but for values that are random per request: the CSRF token (signed with a time)
-and the self-check's submission number (a fresh uuid per view). Nothing else is normalised.
+and the page's one-time number (a fresh uuid per view: the self-check's submission and the
+help form's key). Nothing else is normalised.
 
 The second half plants a person's data into each fragment template and shows the page fails
 instead of keeping it.
@@ -39,7 +40,7 @@ from tests.conftest import FIXTURE_CONTENT
 from tests.helpers import PASSWORD, Auth, csrf_from
 
 CSRF_VALUE = re.compile(r'(name="csrf_token" value=")[^"]+"')
-SUBMISSION_VALUE = re.compile(r'(name="submission" value=")[0-9a-f]{32}"')
+SUBMISSION_VALUE = re.compile(r'(name="(?:submission|form_key)" value=")[0-9a-f]{32}"')
 PLAIN_LESSON = """---
 id: sample-plain
 title: Eine Lektion ohne Fragen
@@ -53,7 +54,7 @@ Nur Text, mit einem Verweis auf [die erste Lektion](lesson:sample-first).
 
 
 def normalise(page: str) -> str:
-    """Only what is random per request: the CSRF token and the submission number."""
+    """Only what is random per request: the CSRF token and the page's one-time number."""
     page = CSRF_VALUE.sub(r'\1CSRF"', page)
     return SUBMISSION_VALUE.sub(r'\1SUBMISSION"', page)
 
