@@ -18,8 +18,6 @@ rendered normally for each request.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from contextvars import ContextVar
 from datetime import date
@@ -37,6 +35,7 @@ from markupsafe import Markup, escape
 from learnapp.assets import asset_url
 from learnapp.content.library import Library
 from learnapp.i18n import text_direction
+from learnapp.lru import LruCache
 
 EXTENSION_KEY = "learnapp_fragments"
 ENVIRONMENT_KEY = "learnapp_fragment_environment"
@@ -52,33 +51,8 @@ _CSRF_FIELD_MARK_TEXT = str(CSRF_FIELD_MARK)
 _translations: ContextVar[NullTranslations] = ContextVar("fragment_translations")
 
 
-class FragmentCache:
-    """Drawn fragments by key, the least recently used dropped first."""
-
-    def __init__(self, max_fragments: int = MAX_FRAGMENTS) -> None:
-        self.max_fragments = max_fragments
-        self._fragments: OrderedDict[Hashable, Markup] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._fragments)
-
-    def get(self, key: Hashable) -> Markup | None:
-        with self._lock:
-            html = self._fragments.get(key)
-            if html is not None:
-                self._fragments.move_to_end(key)
-            return html
-
-    def put(self, key: Hashable, html: Markup) -> None:
-        with self._lock:
-            self._fragments[key] = html
-            while len(self._fragments) > self.max_fragments:
-                self._fragments.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._fragments.clear()
+# Drawn fragments by key (see `draw`).
+FragmentCache = LruCache[Hashable, Markup]
 
 
 def draw(
@@ -206,5 +180,5 @@ def _make_environment(app: Flask) -> Environment:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION_KEY] = FragmentCache()
+    app.extensions[EXTENSION_KEY] = FragmentCache(MAX_FRAGMENTS)
     app.extensions[ENVIRONMENT_KEY] = _make_environment(app)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from datetime import UTC, datetime
 
 from babel.dates import format_skeleton
@@ -17,6 +15,7 @@ from learnapp import fragments
 from learnapp.clock import CENTRE_TZ
 from learnapp.content import get_library
 from learnapp.i18n import LANGUAGE_NAMES
+from learnapp.lru import LruCache
 from learnapp.models import CONTRASTS, TEXT_SIZES
 
 SITE_HEADER = "fragments/site_header.html"
@@ -53,29 +52,7 @@ def csrf_token() -> str:
     return token
 
 
-class _SignedTokens:
-    """Signed CSRF tokens by session secret, the least recently used dropped first."""
-
-    def __init__(self, most: int) -> None:
-        self.most = most
-        self._tokens: OrderedDict[str, str] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, secret: str) -> str | None:
-        with self._lock:
-            token = self._tokens.get(secret)
-            if token is not None:
-                self._tokens.move_to_end(secret)
-            return token
-
-    def put(self, secret: str, token: str) -> None:
-        with self._lock:
-            self._tokens[secret] = token
-            while len(self._tokens) > self.most:
-                self._tokens.popitem(last=False)
-
-
-_SIGNED_TOKENS = _SignedTokens(most=10_000)  # about 1 MB: every signed-in tablet of a centre
+_SIGNED_TOKENS = LruCache[str, str](most=10_000)  # about 1 MB: every signed-in tablet of a centre
 
 
 def page_context() -> dict[str, object]:

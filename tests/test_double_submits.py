@@ -9,7 +9,6 @@ SQLite a write lock taken when such a request's transaction begins (db.hold_writ
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -25,7 +24,6 @@ from learnapp import migrate
 from learnapp.coordinate import services as coordinate
 from learnapp.db import get_session
 from learnapp.models import (
-    Base,
     FormKey,
     HelpRequest,
     QuizAttempt,
@@ -36,6 +34,7 @@ from learnapp.models import (
 )
 from tests import double_submits as ds
 from tests.helpers import FORM_KEY_FIELD, Auth, csrf_from
+from tests.test_migrations import _empty_database
 from tests.world import World
 
 COPIES = 6
@@ -270,18 +269,6 @@ def test_a_deleted_learner_keeps_distinct_self_check_ids(app: Flask, world: Worl
 
 
 # --- Migration 0007 removes the copies made before -------------------------------------------
-
-
-def _empty_database(tmp_path: Path) -> str:
-    url = os.environ.get("LEARNAPP_TEST_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{tmp_path / 'upgraded.db'}"
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        Base.metadata.drop_all(connection)
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    engine.dispose()
-    return url
 
 
 def test_upgrade_removes_stored_copies_and_keeps_the_rest(tmp_path: Path) -> None:
