@@ -271,7 +271,13 @@ def finish_request(response: Response) -> Response:
     if session is None or session.info.get(READING):
         return response  # nothing was written (writes in a reading session are refused)
     if response.status_code < 400 and not g.get(FAILED):
-        session.commit()
+        try:
+            session.commit()
+        except (exc.OperationalError, exc.InterfaceError) as error:
+            # Refused at the very end (a lock or statement timeout, a lost connection): the
+            # app's own page for a database that cannot answer (errors.py), not a bare 500.
+            session.rollback()
+            return current_app.make_response(current_app.handle_user_exception(error))
     else:
         session.rollback()
     return response
