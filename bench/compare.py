@@ -123,7 +123,7 @@ def app_settings(tree: Tree, database: str) -> dict:
         "ENVIRONMENT": "production",
         "CONTENT_AUTO_RELOAD": False,
         "ASSETS_DIR": str(tree.work / "static-build"),  # never the tree's instance folder
-        "RATELIMIT_STORAGE_URL": "memory://",
+        "RATELIMIT_STORAGE_URL": "database://",
         "BENCH_BARE_FILE": str(tree.work / "lesson.html"),
     }
 

@@ -234,7 +234,8 @@ def end_side_write(session: Session) -> None:
     transaction again, so the rest of the GET opens none. In a POST it changes nothing."""
     if not (has_request_context() and request.method in READING_METHODS):
         return
-    session.commit()
+    if session.in_transaction():
+        session.commit()
     session.bind = get_db().reader
     session.info[READING] = True
 

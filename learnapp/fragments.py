@@ -7,9 +7,11 @@ of the request: no `request`, `session`, `g`, `current_user`, `config`, flashed 
 token, and every unknown name is an error (StrictUndefined). A fragment template that reaches
 for a person's data fails when it is drawn instead of being kept and shown to someone else.
 
-A fragment may hold a form: its CSRF field is drawn as a fixed mark, `csrf_field()`, the same
-for everyone and secret to no one. `with_page_token()` puts the page's own token field in its
-place when the fragment is used, never when it is kept.
+A fragment may hold a form: its hidden fields that are the page's own (the CSRF token, a
+one-time number) are drawn as fixed marks, `page_field(name)` and `csrf_field()`, the same for
+everyone and secret to no one. `with_page_fields()` puts the page's own values in their place
+when the fragment is used, never when it is kept. A mark it is not given stays a field without
+a value, which the form's check refuses: nothing of one page can reach another.
 
 Everything a fragment's template sees is in its cache key: the template's name, the script root,
 the library's generation, the language and the arguments. The page around the fragments is
@@ -42,10 +44,11 @@ ENVIRONMENT_KEY = "learnapp_fragment_environment"
 MAX_FRAGMENTS = 4096  # a few KB each at most: some MB per worker
 FRAGMENT_TEMPLATES = "fragments/"
 
-# A form's CSRF field in a kept fragment. Lesson text cannot contain it: the sanitiser turns
-# every "<" of an author's text into "&lt;" and drops <input> elements.
-CSRF_FIELD_MARK = Markup('<input type="hidden" name="csrf_token" data-page-token>')
-_CSRF_FIELD_MARK_TEXT = str(CSRF_FIELD_MARK)
+# A page field in a kept fragment. Lesson text cannot contain one: the sanitiser turns every
+# "<" of an author's text into "&lt;" and drops <input> elements.
+PAGE_FIELD_MARK = '<input type="hidden" name="{name}" data-page-field>'
+PAGE_FIELD = '<input type="hidden" name="{name}" value="{value}">'
+CSRF_FIELD = "csrf_token"
 
 # The translations of the language a fragment is drawn in; set only while one is drawn.
 _translations: ContextVar[NullTranslations] = ContextVar("fragment_translations")
@@ -87,16 +90,29 @@ def draw(
     return html
 
 
+def page_field(name: str) -> Markup:
+    """What a fragment draws for a hidden field whose value is the page's own."""
+    return Markup(PAGE_FIELD_MARK.format(name=escape(name)))  # noqa: S704 - escaped
+
+
 def csrf_field_mark() -> Markup:
-    """What `csrf_field()` draws in a fragment: the mark `with_page_token` replaces."""
-    return CSRF_FIELD_MARK
+    """`csrf_field()` in a fragment: the mark of the page's CSRF field."""
+    return page_field(CSRF_FIELD)
+
+
+def with_page_fields(html: Markup, values: dict[str, str]) -> Markup:
+    """A kept fragment with the page's own values in its page fields."""
+    text = str(html)
+    for name, value in values.items():
+        # str's own replace: Markup's would escape its arguments again, at a cost on every page.
+        mark = PAGE_FIELD_MARK.format(name=escape(name))
+        text = text.replace(mark, PAGE_FIELD.format(name=escape(name), value=escape(value)))
+    return Markup(text)  # noqa: S704 - the fragment is escaped template output, the values above
 
 
 def with_page_token(html: Markup, token: str) -> Markup:
     """A kept fragment with its forms' CSRF fields filled in for the page being drawn."""
-    field = f'<input type="hidden" name="csrf_token" value="{escape(token)}">'
-    # str's own replace: Markup's would escape its arguments again, at a cost on every page.
-    return Markup(str.replace(html, _CSRF_FIELD_MARK_TEXT, field))  # noqa: S704 - escaped above
+    return with_page_fields(html, {CSRF_FIELD: token})
 
 
 def fragment_cache() -> FragmentCache:
@@ -173,6 +189,7 @@ def _make_environment(app: Flask) -> Environment:
         "format_day": format_day,
         "asset_url": asset_url,
         "csrf_field": csrf_field_mark,
+        "page_field": page_field,
     }
     environment.filters = dict(DEFAULT_FILTERS)
     environment.tests = dict(DEFAULT_TESTS)

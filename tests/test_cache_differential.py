@@ -39,7 +39,8 @@ from learnapp.paths import TEMPLATES_DIR
 from tests.conftest import FIXTURE_CONTENT
 from tests.helpers import PASSWORD, Auth, csrf_from
 
-CSRF_VALUE = re.compile(r'(name="csrf_token" value=")[^"]+"')
+# Any CSRF field: ours and WTForms' (name="csrf_token" type="hidden" value="…").
+CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*? value=")[^"]+"')
 SUBMISSION_VALUE = re.compile(r'(name="(?:submission|form_key)" value=")[0-9a-f]{32}"')
 PLAIN_LESSON = """---
 id: sample-plain
@@ -304,6 +305,7 @@ FRAGMENT_PAGES = {
     "fragments/done_form.html": "/courses/sample/sample-first",
     "fragments/practice_start.html": "/courses/sample/sample-practice",
     "fragments/pager.html": "/courses/sample/sample-first",
+    "fragments/lesson_main.html": "/courses/sample/sample-first",
 }
 PLANTED = [
     "{{ current_user.display_name }}",

@@ -47,5 +47,5 @@ def test_no_page_shows_the_mark_of_a_kept_form(app: Flask, auth: Auth, learner: 
     auth.login("erika")
     for path in (LESSON, "/courses/sample/sample-practice", "/", "/courses", "/settings"):
         page = auth.client.get(path).get_data(as_text=True)
-        assert "data-page-token" not in page, path
+        assert "data-page-field" not in page, path
         assert all(token for token in TOKEN.findall(page)), path
