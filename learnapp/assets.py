@@ -28,6 +28,8 @@ from flask import Flask, Response, abort, current_app, request, send_file, url_f
 from flask.cli import AppGroup
 from werkzeug.security import safe_join
 
+from learnapp.lru import LruCache
+
 try:  # optional: without it, browsers get the .gz copies
     import brotli
 except ImportError:  # pragma: no cover - brotli is a dependency; this keeps start-up safe
@@ -147,10 +149,11 @@ def asset_url(filename: str) -> str:
     building the address anew cost more than anything else in a lesson page's head.
     """
     key = (request.script_root, filename)
-    urls: dict[tuple[str, str], str] = current_app.extensions[ASSET_URLS_KEY]
+    urls: LruCache[tuple[str, str], str] = current_app.extensions[ASSET_URLS_KEY]
     url = urls.get(key)
     if url is None:
-        url = urls[key] = url_for("static", filename=get_assets().url_name(filename))
+        url = url_for("static", filename=get_assets().url_name(filename))
+        urls.put(key, url)
     return url
 
 
@@ -200,7 +203,8 @@ def build_command() -> None:
 
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION_KEY] = _load(app)
-    app.extensions[ASSET_URLS_KEY] = {}
+    # Bounded: the script root comes with the request, so its values are not ours to count.
+    app.extensions[ASSET_URLS_KEY] = LruCache[tuple[str, str], str](most=256)
     app.url_defaults(_fingerprint_static_urls)
     app.jinja_env.globals["asset_url"] = asset_url
     if "static" in app.view_functions:
