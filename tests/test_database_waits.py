@@ -3,7 +3,6 @@ database that cannot write: the app answers itself, kindly, instead of being kil
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -21,13 +20,9 @@ from learnapp.db import Database, get_session, make_engine
 from learnapp.models import Base, Progress, User
 from tests.conftest import FIXTURE_CONTENT
 from tests.helpers import Auth
+from tests.postgres_databases import TEST_URL, on_postgres
 
 LESSON = "/courses/sample/sample-first"
-TEST_URL = os.environ.get("LEARNAPP_TEST_DATABASE_URL", "")
-on_postgres = pytest.mark.skipif(
-    not TEST_URL.startswith("postgresql"),
-    reason="runs in the PostgreSQL pass (LEARNAPP_TEST_DATABASE_URL=postgresql+psycopg://…)",
-)
 
 
 @pytest.fixture
