@@ -58,3 +58,20 @@ def test_an_unknown_citation_is_found(tmp_path):
     lesson = tmp_path / "lesson.md"
     lesson.write_text("Text.\n<!-- fact: no-such-fact -->\n", encoding="utf-8")
     assert set(CITATION.findall(lesson.read_text(encoding="utf-8"))) == {"no-such-fact"}
+
+
+def test_translations_cite_the_same_facts():
+    by_lesson: dict[tuple[str, str], dict[str, set[str]]] = {}
+    for path in lesson_files():
+        course, lang, _file = path.parts[-3:]
+        text = path.read_text(encoding="utf-8")
+        lesson_id = re.search(r"^id: (\S+)", text, re.M)
+        assert lesson_id, path
+        key = (course, lesson_id.group(1))
+        by_lesson.setdefault(key, {})[lang] = set(CITATION.findall(text))
+    differ = {
+        key: langs
+        for key, langs in by_lesson.items()
+        if len(langs) > 1 and len({frozenset(ids) for ids in langs.values()}) > 1
+    }
+    assert differ == {}
