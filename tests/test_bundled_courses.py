@@ -15,6 +15,7 @@ from learnapp.paths import CONTENT_DIR
 from tests.test_quiz_and_practice import submission_of
 
 LANGUAGES = ("de", "en")
+FULL_COURSES = ("messaging", "banking", "government")
 LIBRARY = load_library(CONTENT_DIR, "de")
 LESSONS = [
     (course.id, lesson_id) for course in LIBRARY.ordered_courses for lesson_id in course.lesson_ids
@@ -29,7 +30,7 @@ def content_dir():
 def test_every_bundled_lesson_passes_the_check():
     report = check_library(LIBRARY, LANGUAGES)
     assert [str(p) for p in report.errors] == []
-    assert len(LIBRARY.courses) >= 3
+    assert len(LIBRARY.courses) >= 4
 
 
 @pytest.mark.parametrize("course", LIBRARY.ordered_courses, ids=lambda c: c.id)
@@ -38,7 +39,11 @@ def test_courses_are_complete_and_aligned_in_both_languages(course):
     assert set(lessons[0]) == set(lessons[1])
     plain = [i for i in course.lesson_ids if not lessons[0][i].is_scenario]
     practice = [i for i in course.lesson_ids if lessons[0][i].is_scenario]
-    assert len(plain) >= 6 and len(practice) >= 2
+    # The three first courses are full courses; a newer, smaller one needs at least two lessons.
+    if course.id in FULL_COURSES:
+        assert len(plain) >= 6 and len(practice) >= 2
+    else:
+        assert len(plain) >= 2
     for lesson_id in plain:
         for lang in LANGUAGES:
             lesson = course.lessons[lang][lesson_id]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from learnapp.content.letter_screen import LETTER_FIELDS, valid_letter
 from learnapp.content.model import ENDINGS, Choice, Scenario, Step
 from learnapp.content.yaml_lines import LINE_KEY, error_line, error_text, line_of, load_with_lines
 
@@ -20,6 +21,7 @@ SCREEN_FIELDS: dict[str, tuple[str, ...]] = {
     "email": ("from_name", "from_address", "subject", "body"),
     "browser": ("address", "heading"),
     "call": ("caller", "text"),
+    "letter": LETTER_FIELDS,
 }
 MIN_CHOICES, MAX_CHOICES = 2, 4
 
@@ -129,7 +131,7 @@ def _valid_screen(screen: Any, step_id: str, line: int, found: Collector) -> boo
     ):
         found.error(line, f"scenario step '{step_id}': each of 'fields' needs a 'label'")
         return False
-    return True
+    return screen["kind"] != "letter" or valid_letter(screen, step_id, line, found)
 
 
 def _check_graph(start: str, steps: dict[str, Step], found: Collector) -> bool:

@@ -81,6 +81,8 @@ DONE_LESSON = LESSON.format("messaging", "messaging-groups")
 CHAT_PRACTICE = LESSON.format("messaging", "messaging-practice-new-number")
 SMS_PRACTICE = LESSON.format("messaging", "messaging-practice-parcel-sms")
 MAIL_PRACTICE = LESSON.format("banking", "banking-practice-locked-account")
+LETTER_PRACTICE = LESSON.format("banking", "banking-practice-qr-letter")
+HEALTH_LESSON = LESSON.format("health", "health-epa")
 CERTIFICATE = "/courses/messaging/certificate"
 
 PAGES: list[PageSpec] = [
@@ -107,6 +109,9 @@ PAGES: list[PageSpec] = [
     PageSpec(LEARNER, SMS_PRACTICE, "practice sms", then=practice()),
     PageSpec(LEARNER, SMS_PRACTICE, "practice web page", then=practice(0)),
     PageSpec(LEARNER, MAIL_PRACTICE, "practice e-mail", then=practice()),
+    PageSpec(LEARNER, LETTER_PRACTICE, "practice letter", then=practice()),
+    PageSpec(LEARNER, "/courses/health", "health course"),
+    PageSpec(LEARNER, HEALTH_LESSON, "health lesson", lesson=True),
     PageSpec(LEARNER, "/settings", "settings"),
     PageSpec(LEARNER, CERTIFICATE, "certificate"),
     PageSpec(LEARNER, "/courses/government/certificate", "certificate not yet"),

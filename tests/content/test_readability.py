@@ -35,7 +35,8 @@ LESSONS = {
 
 
 def test_every_bundled_lesson_has_a_recorded_figure():
-    assert set(LESSONS) == set(RECORDED)
+    # Lessons written after textstat was removed have no recorded figure.
+    assert set(RECORDED) <= set(LESSONS)
     assert {key.split("/")[0] for key in RECORDED} == {"de", "en"}
 
 
