@@ -362,7 +362,7 @@ def test_mentor_sees_the_same_threshold(app, make_user, failures, shown):
     client = app.test_client()
     Auth(client).login("mentor")
     page = client.get("/mentor?lang=en").get_data(as_text=True)
-    assert ("went wrong twice or more" in page) is shown
+    assert (f"{failures}× wrong: Alpha" in page) is shown  # the reason counts the failures
     assert ("Alpha Selbsttest" in page) is shown
 
 
