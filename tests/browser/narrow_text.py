@@ -60,7 +60,8 @@ SQUEEZED_JS = """(least) => {
     if (lines < 2 || !advance) continue;  // on one line it has all the room it needs
     const wrapper = block(el);
     const style = getComputedStyle(wrapper);
-    const room = wrapper.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+    const room = wrapper.clientWidth - padding;
     const perLine = room / (advance / characters);
     if (perLine < least) {
       found.push(`${describe(el)}: ${lines} lines in ${Math.round(room)} px, room for ` +

@@ -21,8 +21,9 @@ IMAGES_LOADED = """() => [...document.images]
     .filter((img) => !img.complete || img.naturalWidth === 0)
     .map((img) => img.currentSrc || img.src)"""
 
-NAMES_ON_FIRST_SCREEN = """(names) => names.filter((name) => [...document.querySelectorAll("main a")]
-    .some((a) => a.innerText.trim() === name && a.getBoundingClientRect().bottom <= innerHeight))"""
+NAMES_ON_FIRST_SCREEN = """(names) => names.filter((name) =>
+    [...document.querySelectorAll("main a")].some((a) =>
+        a.innerText.trim() === name && a.getBoundingClientRect().bottom <= innerHeight))"""
 
 
 @pytest.mark.parametrize("page_id", ROWS)
@@ -53,8 +54,10 @@ def test_the_probe_finds_a_squeezed_value(show):
     page.evaluate(
         """() => {
             const facts = document.createElement("dl");
-            facts.style.cssText = "display: grid; grid-template-columns: max-content 1fr; width: 30rem";
-            facts.innerHTML = "<dt>Wissensfragen, die zweimal oder öfter falsch beantwortet wurden</dt>" +
+            facts.style.cssText =
+                "display: grid; grid-template-columns: max-content 1fr; width: 30rem";
+            facts.innerHTML =
+                "<dt>Wissensfragen, die zweimal oder öfter falsch beantwortet wurden</dt>" +
                 "<dd id='planted'>Do., 3. Dez. 2026</dd>";
             document.querySelector("main").append(facts);
         }"""
