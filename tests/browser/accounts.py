@@ -181,7 +181,8 @@ def _user(
 
 def _class(session: Session, centre: Centre, password_hash: str) -> int:
     """CLASS_MENTOR and 25 learners: three stuck on a self-check (the first also practised
-    twice), three silent for weeks, two asking for help; the id of the first."""
+    twice), three silent for weeks, two asking for help, three with a session planned; the id
+    of the first."""
     now = utcnow().replace(microsecond=0)
     mentor = _user(session, centre, MENTOR, CLASS_MENTOR, password_hash)
     mentor.display_name = "Greta Hinrichs"
@@ -213,6 +214,15 @@ def _class(session: Session, centre: Centre, password_hash: str) -> int:
             )
     for learner, weeks in zip(learners[3:6], (3, 5, 9), strict=True):
         learner.last_active_at = now - timedelta(weeks=weeks)
+    for days, learner in enumerate(learners[8:11], start=2):
+        session.add(
+            TandemSession(
+                mentor_id=mentor.id,
+                learner_id=learner.id,
+                centre_id=centre.id,
+                starts_at=(now + timedelta(days=days)).replace(minute=0, second=0),
+            )
+        )
     for learner in learners[6:8]:
         session.add(
             HelpRequest(
