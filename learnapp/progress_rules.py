@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, func, select
 from sqlalchemy.orm import Session
 
 from learnapp.models import Progress, QuizAttempt
@@ -18,32 +18,49 @@ from learnapp.models import Progress, QuizAttempt
 STUCK_AFTER_FAILED_CHECKS = 2
 
 
-def stuck_lessons_query(among: Sequence[int] | Select | None = None) -> Select:
-    """(user_id, lesson_id) of each learner (among these ids, if given) and their stuck lesson."""
+def _failed_checks(among: Sequence[int] | Select | None) -> Subquery:
+    """(user_id, lesson_id, failures): presses of "Check" with a wrong answer, where there were
+    enough to count as stuck."""
     wrong: list[ColumnElement[bool]] = [QuizAttempt.correct.is_(False)]
     if among is not None:
         wrong.append(QuizAttempt.user_id.in_(among))
-    failed = (
-        select(QuizAttempt.user_id, QuizAttempt.lesson_id)
+    failures = func.count(func.distinct(QuizAttempt.submission_id))
+    return (
+        select(QuizAttempt.user_id, QuizAttempt.lesson_id, failures.label("failures"))
         .where(*wrong)
         .group_by(QuizAttempt.user_id, QuizAttempt.lesson_id)
-        .having(func.count(func.distinct(QuizAttempt.submission_id)) >= STUCK_AFTER_FAILED_CHECKS)
+        .having(failures >= STUCK_AFTER_FAILED_CHECKS)
         .subquery()
     )
+
+
+def _not_completed(failed: Subquery) -> ColumnElement[bool]:
     completed = select(Progress.id).where(
         Progress.user_id == failed.c.user_id,
         Progress.lesson_id == failed.c.lesson_id,
         Progress.completed_at.is_not(None),
     )
-    return select(failed.c.user_id, failed.c.lesson_id).where(~completed.exists())
+    return ~completed.exists()
 
 
-def stuck_lessons(session: Session, learner_ids: list[int]) -> dict[int, list[str]]:
-    """The lessons each of these learners is stuck on (learners who are not, left out)."""
+def stuck_lessons_query(among: Sequence[int] | Select | None = None) -> Select:
+    """(user_id, lesson_id) of each learner (among these ids, if given) and their stuck lesson."""
+    failed = _failed_checks(among)
+    return select(failed.c.user_id, failed.c.lesson_id).where(_not_completed(failed))
+
+
+def stuck_lessons(session: Session, learner_ids: list[int]) -> dict[int, dict[str, int]]:
+    """The lessons each of these learners is stuck on, with the number of failed checks of
+    each (learners who are not stuck, left out)."""
     if not learner_ids:
         return {}
-    rows = session.execute(stuck_lessons_query(learner_ids))
-    result: dict[int, list[str]] = {}
-    for user_id, lesson_id in rows:
-        result.setdefault(user_id, []).append(lesson_id)
+    failed = _failed_checks(learner_ids)
+    rows = session.execute(
+        select(failed.c.user_id, failed.c.lesson_id, failed.c.failures)
+        .where(_not_completed(failed))
+        .order_by(failed.c.user_id, failed.c.failures.desc(), failed.c.lesson_id)
+    )
+    result: dict[int, dict[str, int]] = {}
+    for user_id, lesson_id, failures in rows:
+        result.setdefault(user_id, {})[lesson_id] = failures
     return result

@@ -57,12 +57,14 @@ def test_help_request_reaches_the_mentor_and_is_handled(client, auth, world, app
     assert response.status_code == 302
     auth.logout()
     auth.login("mentora")
+    # the request itself shows in the help requests' part of the page; the learner's row
+    # gives it as her reason
     page = client.get("/mentor").get_data(as_text=True)
-    assert "Wo ist der Knopf?" in page and "Die erste Lektion" in page
+    assert "Bittet um Hilfe: Die erste Lektion" in page
     with app.app_context():
         help_id = get_session().scalars(select(HelpRequest.id)).one()
     auth.post(f"/mentor/help/{help_id}/handled", token_from="/mentor")
-    assert "Wo ist der Knopf?" not in client.get("/mentor").get_data(as_text=True)
+    assert "Bittet um Hilfe" not in client.get("/mentor").get_data(as_text=True)
 
 
 def test_help_request_of_an_unpaired_learner_cannot_be_handled_by_another_mentor(

@@ -134,3 +134,71 @@ def test_staff_pages_run_a_constant_number_of_queries(app):
     assert small == large
     for path, count in large.items():
         assert 1 <= count <= 12, f"{path}: {count} queries"  # 0: nothing was counted
+
+
+def _mentor_with(app, make_user, learners: int) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+    """A mentor with `learners` learners, every one of them with every reason to be urgent
+    (stuck, asking for help, away) and a planned session, and practice runs of two steps:
+    a row or a choice drawn with a query of its own would show in the count."""
+    from learnapp.models import HelpRequest, ScenarioChoice, ScenarioRun
+    from learnapp.models.base import utcnow
+
+    mentor = make_user(role=MENTOR, username=f"mentor{learners}")
+    people = [make_user(last_active_at=datetime(2025, 1, 1)) for _ in range(learners)]
+    with app.app_context():
+        db = get_session()
+        for person in people:
+            db.add(Pairing(mentor_id=mentor.id, learner_id=person.id))
+            db.add(HelpRequest(learner_id=person.id, course_id="sample", lesson_id="sample-first"))
+            db.add(
+                TandemSession(
+                    mentor_id=mentor.id, learner_id=person.id, starts_at=datetime(2099, 1, 1)
+                )
+            )
+            for attempt in range(STUCK_AFTER_FAILED_CHECKS):
+                db.add(
+                    QuizAttempt(
+                        user_id=person.id,
+                        lesson_id="sample-first",
+                        question_id="q1",
+                        submission_id=f"{person.id}-{attempt}",
+                        answer="1",
+                        correct=False,
+                    )
+                )
+            for outcome in ("safe", "unsafe"):
+                run = ScenarioRun(
+                    user_id=person.id,
+                    lesson_id="sample-practice",
+                    current_step=f"end-{outcome}",
+                    outcome=outcome,
+                    started_at=utcnow(),
+                )
+                run.steps = [
+                    ScenarioChoice(step_id="message", position=1, choice_index=0, next_step="x"),
+                    ScenarioChoice(step_id="message", position=2, choice_index=1, next_step="y"),
+                ]
+                db.add(run)
+        db.commit()
+    return mentor.username, people[-1].id
+
+
+def test_mentor_pages_cost_the_same_at_3_and_at_25_learners(app, make_user):
+    counts = {}
+    for learners in (3, 25):
+        username, learner = _mentor_with(app, make_user, learners)
+        client = app.test_client()
+        assert Auth(client).login(username).status_code == 302
+        for path in ("/mentor", f"/mentor/learners/{learner}"):
+            client.get(path)  # warm-up (last-active write)
+            with count_queries(app) as statements:
+                response = client.get(path)
+            page = response.get_data(as_text=True)
+            assert response.status_code == 200
+            assert "2× falsch" in page or "Gewählte Antworten (2)" in page  # rows were drawn
+            counts[learners, path.split("/")[2] if "learners" in path else "dashboard"] = len(
+                statements
+            )
+    print("queries (3 / 25 learners):", counts)
+    assert counts[3, "dashboard"] == counts[25, "dashboard"]
+    assert counts[3, "learners"] == counts[25, "learners"]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnapp.content.library import Library
-from learnapp.models import HelpRequest, Progress, TandemSession, User
+from learnapp.models import HelpRequest, TandemSession, User
 from learnapp.models.base import utcnow
 from learnapp.progress_rules import stuck_lessons
 from learnapp.tandems import queries as tandems
@@ -17,45 +17,54 @@ from learnapp.tandems import queries as tandems
 
 @dataclass
 class LearnerSummary:
+    """One learner on the mentor's list, with the reasons she needs her mentor now."""
+
     learner: User
-    done_by_course: dict[str, int] = field(default_factory=dict)
-    trouble: list[tuple[str, str]] = field(default_factory=list)  # (course_id, lesson_id)
+    stuck: dict[str, int] = field(default_factory=dict)  # lesson id: failed checks
     open_help: list[HelpRequest] = field(default_factory=list)
     next_session: TandemSession | None = None
+    away_days: int | None = None  # days since her last visit, when that is too long
+
+    @property
+    def help_lessons(self) -> list[str]:
+        """The lessons of her open help requests, each once, oldest request first."""
+        return list(dict.fromkeys(request.lesson_id for request in self.open_help))
+
+    @property
+    def urgent(self) -> bool:
+        return bool(self.open_help or self.stuck or self.away_days is not None)
 
     def urgency(self) -> tuple:
-        """Open help first, then trouble with quizzes, then the longest silence."""
-        last = self.learner.last_active_at or datetime.min
-        return (-len(self.open_help), -len(self.trouble), last)
+        """Urgent learners first (open help, then failed self-checks, then the longest
+        silence); the others by name, to be found quickly."""
+        if not self.urgent:
+            return (1, 0, 0, 0, self.learner.display_name)
+        return (
+            0,
+            -len(self.open_help),
+            -sum(self.stuck.values()),
+            -(self.away_days or 0),
+            self.learner.display_name,
+        )
 
 
-def completed_per_course(session: Session, learner_ids: list[int]) -> dict[int, dict[str, int]]:
-    if not learner_ids:
-        return {}
-    rows = session.execute(
-        select(Progress.user_id, Progress.course_id, func.count())
-        .where(Progress.user_id.in_(learner_ids), Progress.completed_at.is_not(None))
-        .group_by(Progress.user_id, Progress.course_id)
-    )
-    result: dict[int, dict[str, int]] = {}
-    for user_id, course_id, count in rows:
-        result.setdefault(user_id, {})[course_id] = count
-    return result
-
-
-def dashboard(session: Session, mentor: User, library: Library) -> list[LearnerSummary]:
-    """The mentor's paired learners, most urgent first."""
+def dashboard(
+    session: Session, mentor: User, *, away_after_days: int, now: datetime | None = None
+) -> list[LearnerSummary]:
+    """The mentor's paired learners, urgent ones first: four queries, however many."""
+    now = now or utcnow()
     learners = tandems.paired_learners(session, mentor)
     ids = [learner.id for learner in learners]
-    summaries = {learner.id: LearnerSummary(learner) for learner in learners}
     if not ids:
         return []
-    for user_id, counts in completed_per_course(session, ids).items():
-        summaries[user_id].done_by_course = counts
-    for user_id, lesson_ids in stuck_lessons(session, ids).items():
-        summaries[user_id].trouble = [
-            (library.lesson_course.get(lesson_id, ""), lesson_id) for lesson_id in lesson_ids
-        ]
+    summaries = {learner.id: LearnerSummary(learner) for learner in learners}
+    for learner in learners:
+        # Never here: counted from the day the account was made.
+        last_seen = learner.last_active_at or learner.created_at
+        if last_seen is not None and now - last_seen >= timedelta(days=away_after_days):
+            summaries[learner.id].away_days = (now - last_seen).days
+    for user_id, failures in stuck_lessons(session, ids).items():
+        summaries[user_id].stuck = failures
     for request in session.scalars(
         select(HelpRequest)
         .where(HelpRequest.learner_id.in_(ids), HelpRequest.handled_at.is_(None))
@@ -66,6 +75,12 @@ def dashboard(session: Session, mentor: User, library: Library) -> list[LearnerS
         summary = summaries[tandem.learner_id]
         summary.next_session = summary.next_session or tandem
     return sorted(summaries.values(), key=LearnerSummary.urgency)
+
+
+def next_sessions(summaries: list[LearnerSummary]) -> list[tuple[TandemSession, User]]:
+    """Each learner's next session with the mentor and the learner, the soonest first."""
+    planned = [(s.next_session, s.learner) for s in summaries if s.next_session is not None]
+    return sorted(planned, key=lambda pair: pair[0].starts_at)
 
 
 def lesson_titles(library: Library, lang: str) -> dict[str, str]:

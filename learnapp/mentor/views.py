@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -24,7 +34,7 @@ from learnapp.access import (
 )
 from learnapp.content import get_library
 from learnapp.db import get_session
-from learnapp.mentor import services
+from learnapp.mentor import learning_record, services
 from learnapp.mentor.forms import PlanSessionForm, RecordSessionForm
 from learnapp.models import HelpRequest, User
 from learnapp.tandems import calendar, planning, queries
@@ -37,10 +47,14 @@ STAFF = (MENTOR, COORDINATOR, ADMIN)
 @bp.get("")
 @roles_required(MENTOR)
 def dashboard() -> ResponseReturnValue:
-    """The mentor's paired learners at a glance, most urgent first."""
-    library = get_library()
-    summaries = services.dashboard(get_session(), signed_in(), library)
-    return render_template("mentor/dashboard.html", summaries=summaries, library=library)
+    """The mentor's paired learners at a glance: the urgent ones first, with their reasons."""
+    away_after = current_app.config["EARLY_WARNING_INACTIVE_DAYS"]
+    summaries = services.dashboard(get_session(), signed_in(), away_after_days=away_after)
+    return render_template(
+        "mentor/dashboard.html",
+        summaries=summaries,
+        upcoming=services.next_sessions(summaries),
+    )
 
 
 @bp.get("/learners/<int:learner_id>")
@@ -56,6 +70,11 @@ def learner(learner_id: int) -> ResponseReturnValue:
         "mentor/learner.html",
         learner=person,
         detail=detail,
+        runs=learning_record.practice_runs(library, detail.runs, detail.run_paths, _lang()),
+        checks={
+            lesson_id: learning_record.check_attempts(answers)
+            for lesson_id, answers in detail.attempts.items()
+        },
         openable={t.id for t in detail.sessions if may_open_tandem(signed_in(), t)},
         library=library,
         locked=accounts.sign_in_paused(person),

@@ -4,8 +4,10 @@ Each role has one account per display setting (default, high contrast, 200 % tex
 is checked exactly as the server renders it for that person. Learners have finished the
 messaging course (so they have a certificate) and started banking (so "Continue" has a place).
 Each mentor is paired with the learner of the same setting, with a held and a planned tandem
-session and a help request; coordinators work for the centre. `create_all` returns the ids
-that rows of the page table use in their paths ("/mentor/learners/{learner}").
+session and a help request; coordinators work for the centre. A mentor of a whole class
+(CLASS_MENTOR) has 25 learners, several of them struggling, with self-checks that went wrong
+twice and practice runs that ended both ways. `create_all` returns the ids that rows of the
+page table use in their paths ("/mentor/learners/{learner}", "{struggling}").
 """
 
 from __future__ import annotations
@@ -18,7 +20,17 @@ from werkzeug.security import generate_password_hash
 from learnapp.access import ADMIN, COORDINATOR, LEARNER, MENTOR, ROLES
 from learnapp.content import get_library
 from learnapp.learn import services
-from learnapp.models import Centre, CoordinatorCentre, HelpRequest, Pairing, TandemSession, User
+from learnapp.models import (
+    Centre,
+    CoordinatorCentre,
+    HelpRequest,
+    Pairing,
+    QuizAttempt,
+    ScenarioChoice,
+    ScenarioRun,
+    TandemSession,
+    User,
+)
 from learnapp.models.base import utcnow
 
 PASSWORD = "Browser-Test-Passwort-7"
@@ -44,6 +56,37 @@ STARTED_COURSE = "banking"
 WALKERS = ("walker-keys", "walker-nojs", "walker-prefs", "walker-print")
 READER = "reader-slow"
 READER_RATE = 75
+# The mentor of a whole class: the dashboard and a learner's page at their large size.
+CLASS_MENTOR = "mentor-class"
+CLASS_NAMES = (
+    "Hannelore Janssen-Ahlers",
+    "Friedrich-Wilhelm Oltmanns",
+    "Gisela de Vries",
+    "Jürgen Hinrichs",
+    "Ursula Brinkmann-Schulte",
+    "Klaus Gerdes",
+    "Renate Wilken",
+    "Dieter Eilers",
+    "Helga Behrens",
+    "Manfred Peters",
+    "Ingrid Kramer",
+    "Wolfgang Müller",
+    "Brigitte Meyer",
+    "Heinz Janssen",
+    "Karin Schulte",
+    "Gerd Oltmanns",
+    "Elfriede Hinrichs",
+    "Annegret Wilken",
+    "Hermann Eilers",
+    "Waltraud Gerdes",
+    "Rosemarie Behrens",
+    "Reinhold Kramer",
+    "Christa de Vries",
+    "Edeltraud Peters",
+    "Lieselotte Brinkmann",
+)
+STUCK_LESSON = ("banking", "banking-tan")  # "Aufträge sicher freigeben mit der TAN"
+SMS_LESSON = ("messaging", "messaging-practice-parcel-sms")
 
 
 def username(role: str, setting: str = "default") -> str | None:
@@ -76,6 +119,7 @@ def create_all(session: Session) -> dict[str, int]:
         services.mark_done(session, user, started.id, started.lesson_ids[0])
         services.record_visit(session, user, started.id, started.lesson_ids[1])
     ids = _tandems(session, centre, people)
+    ids["struggling"] = _class(session, centre, password_hash)
     session.commit()
     return ids
 
@@ -133,3 +177,79 @@ def _user(
     )
     session.add(user)
     return user
+
+
+def _class(session: Session, centre: Centre, password_hash: str) -> int:
+    """CLASS_MENTOR and 25 learners: three stuck on a self-check (the first also practised
+    twice), three silent for weeks, two asking for help, three with a session planned; the id
+    of the first."""
+    now = utcnow().replace(microsecond=0)
+    mentor = _user(session, centre, MENTOR, CLASS_MENTOR, password_hash)
+    mentor.display_name = "Greta Hinrichs"
+    learners = []
+    for number, name in enumerate(CLASS_NAMES, start=1):
+        learner = _user(session, centre, LEARNER, f"class-{number:02}", password_hash)
+        learner.display_name = name
+        learner.last_active_at = now - timedelta(days=number % 5)
+        learners.append(learner)
+    session.flush()
+    for learner in learners:
+        session.add(Pairing(mentor_id=mentor.id, learner_id=learner.id))
+    course_id, lesson_id = STUCK_LESSON
+    lesson = get_library().courses[course_id].lesson(lesson_id, "de", "de")
+    assert lesson is not None and lesson.quiz
+    for learner in learners[:3]:
+        for attempt, minutes in enumerate((40, 20)):
+            session.add_all(
+                QuizAttempt(
+                    user_id=learner.id,
+                    lesson_id=lesson_id,
+                    question_id=question.id,
+                    submission_id=f"class-{learner.id}-{attempt}",
+                    answer="0",
+                    correct=position == 0 and attempt == 1,
+                    created_at=now - timedelta(minutes=minutes),
+                )
+                for position, question in enumerate(lesson.quiz)
+            )
+    for learner, weeks in zip(learners[3:6], (3, 5, 9), strict=True):
+        learner.last_active_at = now - timedelta(weeks=weeks)
+    for days, learner in enumerate(learners[8:11], start=2):
+        session.add(
+            TandemSession(
+                mentor_id=mentor.id,
+                learner_id=learner.id,
+                centre_id=centre.id,
+                starts_at=(now + timedelta(days=days)).replace(minute=0, second=0),
+            )
+        )
+    for learner in learners[6:8]:
+        session.add(
+            HelpRequest(
+                learner_id=learner.id,
+                course_id=course_id,
+                lesson_id=lesson_id,
+                message="Ich finde die TAN nicht.",
+            )
+        )
+    first = learners[0]
+    # Practice: into the fake site and caught, then the safe way (the step ids of the lesson).
+    for path, outcome, minutes in (
+        ((("sms", 0, "fake-site"), ("fake-site", 0, "end-unsafe")), "unsafe", 90),
+        ((("sms", 2, "end-safe"),), "safe", 60),
+    ):
+        run = ScenarioRun(
+            user_id=first.id,
+            lesson_id=SMS_LESSON[1],
+            current_step=path[-1][2],
+            outcome=outcome,
+            started_at=now - timedelta(minutes=minutes),
+            ended_at=now - timedelta(minutes=minutes - 5),
+        )
+        run.steps = [
+            ScenarioChoice(step_id=step, position=n, choice_index=index, next_step=to)
+            for n, (step, index, to) in enumerate(path, start=1)
+        ]
+        session.add(run)
+    session.flush()
+    return first.id

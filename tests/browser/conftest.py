@@ -257,7 +257,7 @@ def show(browsing: Browsing):  # type: ignore[no-untyped-def]
     """show(spec, setting): the page of a table row as the row's role sees it at a setting."""
 
     def open_spec(spec, setting: str = "default", **options) -> Visit:  # type: ignore[no-untyped-def]
-        visit = browsing.open(accounts.username(spec.role, setting), **options)
+        visit = browsing.open(spec.account or accounts.username(spec.role, setting), **options)
         response = visit.page.goto(spec.path.format(**browsing.server.ids))
         if spec.then is not None:
             response = spec.then(visit.page)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from learnapp.access import ADMIN, COORDINATOR, LEARNER, MENTOR
-from tests.browser.accounts import ANONYMOUS
+from tests.browser.accounts import ANONYMOUS, CLASS_MENTOR
 
 if TYPE_CHECKING:  # Playwright may be missing: then the suite is skipped, not broken
     from playwright.sync_api import Page, Response
@@ -30,6 +30,7 @@ class PageSpec:
     then: Action | None = None  # what the person does on `path` to reach the state checked
     status: int = 200
     lesson: bool = False  # a lesson page: line length is measured on its text
+    account: str | None = None  # signed in as this account instead of the role's own
 
     @property
     def id(self) -> str:
@@ -123,6 +124,9 @@ PAGES: list[PageSpec] = [
     # Mentors (phone first), coordinators and admins. {learner} and {tandem} come from accounts.
     PageSpec(MENTOR, "/mentor", "mentor dashboard"),
     PageSpec(MENTOR, "/mentor/learners/{learner}", "learner detail"),
+    # The mentor of a class of 25, several struggling (accounts.CLASS_MENTOR).
+    PageSpec(MENTOR, "/mentor", "dashboard, 25 learners", account=CLASS_MENTOR),
+    PageSpec(MENTOR, "/mentor/learners/{struggling}", "struggling learner", account=CLASS_MENTOR),
     PageSpec(MENTOR, "/mentor/sessions/new", "plan a session"),
     PageSpec(MENTOR, "/mentor/sessions/{tandem}", "tandem session"),
     PageSpec(MENTOR, "/mentor/sessions/{tandem}/summary", "session summary"),
@@ -150,6 +154,7 @@ SCREENSHOTS: list[tuple[str, str, dict[str, int] | None]] = [
     ("learner:settings", "settings", None),
     ("learner:certificate", "certificate", None),
     ("mentor:mentor dashboard", "mentor-dashboard-phone", {"width": 360, "height": 740}),
+    ("mentor:dashboard, 25 learners", "mentor-dashboard-large", None),
     ("coordinator:report", "coordinator-report", None),
 ]
 
