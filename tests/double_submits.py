@@ -228,8 +228,8 @@ def tandem_session(
 
 def help_request(app: Flask, host: str, username: str, copies: int) -> Outcome:
     learner = sign_in(host, username)
-    action = f"{QUIZ_LESSON}/help"
-    fields = hidden_fields(learner, QUIZ_LESSON, action) | {"message": "Wie geht das?"}
+    action = "/help"
+    fields = hidden_fields(learner, f"/help?from={QUIZ_LESSON}", action) | {"message": "Wie?"}
     before = count(app, select(func.count(HelpRequest.id)))
     answers = release(learner, action, fields, copies)
     rows = count(app, select(func.count(HelpRequest.id))) - before
