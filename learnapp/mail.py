@@ -13,7 +13,8 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from flask import Response, current_app
+from flask import current_app
+from werkzeug.wrappers import Response
 
 LOG = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 10

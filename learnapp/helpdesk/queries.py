@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session, aliased
 
 from learnapp.models import HelpRequest, Pairing, User
@@ -43,7 +43,7 @@ _HANDLER = aliased(User)
 _MENTOR = aliased(User)
 
 
-def mentor_name_of(learner_id: int) -> object:
+def mentor_name_of(learner_id: int) -> ScalarSelect[str]:
     """The display name of the learner's mentor now, as a scalar subquery."""
     return (
         select(_MENTOR.display_name)
