@@ -233,7 +233,8 @@ def help_request(app: Flask, host: str, username: str, copies: int) -> Outcome:
     before = count(app, select(func.count(HelpRequest.id)))
     answers = release(learner, action, fields, copies)
     rows = count(app, select(func.count(HelpRequest.id))) - before
-    return Outcome(rows, answers, QUIZ_LESSON)
+    newest = count(app, select(func.max(HelpRequest.id)))
+    return Outcome(rows, answers, f"/help/sent/{newest}")
 
 
 def new_account(
