@@ -74,6 +74,12 @@ def practice(*choices: int) -> Action:
     return walk
 
 
+def send_help(page: Page) -> Response | None:
+    """Write a short question on the help page and send it: the confirmation."""
+    page.fill("#message", "Ich finde den Knopf nicht.")
+    return submit(page, ".help-form button[type=submit]")
+
+
 LESSON = "/courses/{}/{}"
 TEXT_LESSON = LESSON.format("banking", "banking-passwords-app")
 PICTURE_LESSON = LESSON.format("banking", "banking-how-it-works")
@@ -107,6 +113,8 @@ PAGES: list[PageSpec] = [
     PageSpec(LEARNER, SMS_PRACTICE, "practice web page", then=practice(0)),
     PageSpec(LEARNER, MAIL_PRACTICE, "practice e-mail", then=practice()),
     PageSpec(LEARNER, "/settings", "settings"),
+    PageSpec(LEARNER, f"/help?from={TEXT_LESSON}", "help page"),
+    PageSpec(LEARNER, "/help?from=/settings", "help sent", then=send_help),
     PageSpec(LEARNER, CERTIFICATE, "certificate"),
     PageSpec(LEARNER, "/courses/government/certificate", "certificate not yet"),
     PageSpec(LEARNER, "/courses/no-such-course", "not found", status=404),
@@ -144,6 +152,10 @@ SCREENSHOTS: list[tuple[str, str, dict[str, int] | None]] = [
     ("learner:settings", "settings", None),
     ("learner:certificate", "certificate", None),
     ("mentor:mentor dashboard", "mentor-dashboard-phone", {"width": 360, "height": 740}),
+    ("mentor:mentor dashboard", "mentor-dashboard", None),
+    ("learner:help page", "help-page", None),
+    ("learner:help page", "help-page-phone", {"width": 360, "height": 740}),
+    ("learner:home", "learner-home-phone", {"width": 360, "height": 740}),
     ("coordinator:report", "coordinator-report", None),
 ]
 
