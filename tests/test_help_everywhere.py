@@ -304,3 +304,52 @@ def test_home_and_mentor_pages_run_as_many_queries_with_more_questions(
         assert db.scalar(select(func.count(HelpRequest.id))) == 1
     assert _queries(app, client, "/mentor") == mentor_many
     assert _queries(app, client, "/settings") == settings_many
+
+
+def test_hostile_message_and_reply_stay_text_on_every_page(
+    client: FlaskClient, auth: Auth, world: World, app: Flask
+):
+    from tests.security.hostile import VECTORS, assert_no_active_content
+
+    with app.app_context():
+        db = get_session()
+        for n, vector in enumerate(VECTORS[:12]):
+            db.add(
+                HelpRequest(
+                    learner_id=world.learner_a,
+                    course_id="",
+                    lesson_id="",
+                    origin_path="/settings",
+                    message=vector,
+                    reply=vector if n % 2 else "",
+                    handled_by_id=world.mentor_a if n % 2 else None,
+                )
+            )
+        db.commit()
+    auth.login("mentora")
+    for path in ("/mentor", f"/mentor/learners/{world.learner_a}"):
+        assert_no_active_content(client.get(path).get_data(as_text=True), path)
+    auth.logout()
+    auth.login("learnera")
+    assert_no_active_content(client.get("/").get_data(as_text=True), "home")
+    last = requests_stored(app)[-1].id
+    assert_no_active_content(client.get(f"/help/sent/{last}").get_data(as_text=True), "sent")
+
+
+def test_a_mentor_sets_an_address_a_learner_cannot(
+    client: FlaskClient, auth: Auth, world: World, app: Flask
+):
+    fields = {"text_size": "100", "contrast": "normal", "language": "de", "speech_rate": "100"}
+    auth.login("mentora")
+    wrong = auth.post("/settings", {**fields, "email": "nicht-gültig"})
+    assert wrong.status_code == 400
+    assert 'id="email-error"' in wrong.get_data(as_text=True)
+    assert auth.post("/settings", {**fields, "email": " mia@example.org "}).status_code == 302
+    auth.logout()
+    auth.login("learnera")
+    assert 'name="email"' not in client.get("/settings").get_data(as_text=True)
+    assert auth.post("/settings", {**fields, "email": "erika@example.org"}).status_code == 302
+    with app.app_context():
+        db = get_session()
+        assert db.get(User, world.mentor_a).email == "mia@example.org"
+        assert db.get(User, world.learner_a).email is None
