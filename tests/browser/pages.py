@@ -155,6 +155,7 @@ SCREENSHOTS: list[tuple[str, str, dict[str, int] | None]] = [
     ("mentor:mentor dashboard", "mentor-dashboard", None),
     ("learner:help page", "help-page", None),
     ("learner:help page", "help-page-phone", {"width": 360, "height": 740}),
+    ("learner:help sent", "help-sent", None),
     ("learner:home", "learner-home-phone", {"width": 360, "height": 740}),
     ("coordinator:report", "coordinator-report", None),
 ]
