@@ -216,12 +216,26 @@ def test_a_foreign_origin_is_neither_linked_nor_stored(
     assert requests_stored(app) == []
 
 
-def test_a_learner_page_under_a_script_root_is_kept_without_it(
+def test_under_a_script_root_the_origin_carries_it_and_is_stored_without_it(
     client: FlaskClient, auth: Auth, world: World, app: Flask
 ):
     auth.login("learnera")
-    page = client.get("/help?from=/courses/sample/sample-first").get_data(as_text=True)
-    assert "Die erste Lektion" in page
+    mounted = {"base_url": "http://localhost/sub/"}
+    settings = client.get("/settings", **mounted).get_data(as_text=True)
+    assert unquote(help_link(settings)) == "/sub/help?from=/sub/settings"
+    outside = client.get("/help", query_string={"from": "/settings"}, **mounted)
+    assert 'value="/sub/settings"' not in outside.get_data(as_text=True)  # not under the root
+    page = client.get("/help", query_string={"from": "/sub/settings"}, **mounted)
+    text = page.get_data(as_text=True)
+    assert 'value="/sub/settings"' in text
+    fields = {
+        "csrf_token": csrf_from(text),
+        "form_key": FORM_KEY_FIELD.search(text).group(1),
+        "origin": "/sub/settings",
+    }
+    sent = client.post("/help", data=fields, **mounted)
+    assert sent.status_code == 302 and sent.headers["Location"].startswith("/sub/help/sent/")
+    assert requests_stored(app)[0].origin_path == "/settings"
 
 
 def test_mail_server_down_keeps_the_request_and_the_learner_sees_no_error(
