@@ -23,6 +23,7 @@ from learnapp.auth import throttle
 from learnapp.auth.views import bp as auth_bp
 from learnapp.coordinate.views import bp as coordinate_bp
 from learnapp.health import bp as health_bp
+from learnapp.learn.help_views import bp as help_bp
 from learnapp.learn.views import bp as learn_bp
 from learnapp.mentor.views import bp as mentor_bp
 from learnapp.paths import STATIC_DIR, TEMPLATES_DIR, instance_dir
@@ -56,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in (
         auth_bp,
         learn_bp,
+        help_bp,
         settings_bp,
         mentor_bp,
         coordinate_bp,

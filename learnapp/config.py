@@ -99,6 +99,16 @@ class DefaultConfig:
     # at most this often in any hour (and once per lesson until the mentor has answered),
     # "Check" of one lesson's self-check at most this often in any minute.
     HELP_REQUESTS_PER_HOUR = 5
+    # E-mail to a mentor who gave an address, on a new help request (learnapp/mail.py). An
+    # empty server sends no mail. MAIL_USE_TLS: STARTTLS on MAIL_PORT; MAIL_USE_SSL: TLS from
+    # the start (usually port 465). No user name: no login.
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_FROM = ""
     SELF_CHECKS_PER_LESSON_PER_MINUTE = 6
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from contextvars import ContextVar
 from datetime import date
+from urllib.parse import quote
 
 from babel.dates import format_skeleton
 from babel.support import NullTranslations
@@ -49,6 +50,10 @@ FRAGMENT_TEMPLATES = "fragments/"
 PAGE_FIELD_MARK = '<input type="hidden" name="{name}" data-page-field>'
 PAGE_FIELD = '<input type="hidden" name="{name}" value="{value}">'
 CSRF_FIELD = "csrf_token"
+# A kept link that takes along the page it is on ("Help"): `with_page_origin()` turns the mark
+# after its address into "?from=<this page>". Only for fragments without an author's text
+# (the site header): there the mark can stand for nothing else.
+PAGE_ORIGIN_MARK = '" data-page-origin'
 
 # The translations of the language a fragment is drawn in; set only while one is drawn.
 _translations: ContextVar[NullTranslations] = ContextVar("fragment_translations")
@@ -113,6 +118,17 @@ def with_page_fields(html: Markup, values: dict[str, str]) -> Markup:
 def with_page_token(html: Markup, token: str) -> Markup:
     """A kept fragment with its forms' CSRF fields filled in for the page being drawn."""
     return with_page_fields(html, {CSRF_FIELD: token})
+
+
+def origin_link(url: str) -> Markup:
+    """`href` of a link in a kept fragment that is to carry the page it is shown on."""
+    return Markup(f'href="{escape(url)}{PAGE_ORIGIN_MARK}')  # noqa: S704 - escaped
+
+
+def with_page_origin(html: Markup, origin: str) -> Markup:
+    """A kept fragment whose origin links name `origin` (a path of this app) as their source."""
+    filled = f'?from={escape(quote(origin, safe="/"))}"'
+    return Markup(str(html).replace(PAGE_ORIGIN_MARK, filled))  # noqa: S704 - escaped above
 
 
 def fragment_cache() -> FragmentCache:
@@ -190,6 +206,7 @@ def _make_environment(app: Flask) -> Environment:
         "asset_url": asset_url,
         "csrf_field": csrf_field_mark,
         "page_field": page_field,
+        "origin_link": origin_link,
     }
     environment.filters = dict(DEFAULT_FILTERS)
     environment.tests = dict(DEFAULT_TESTS)

@@ -12,14 +12,18 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from learnapp import fragments
+from learnapp.access import LEARNER, MENTOR
 from learnapp.clock import CENTRE_TZ
 from learnapp.content import get_library
+from learnapp.db import get_session
+from learnapp.helpdesk import queries as helpdesk
 from learnapp.i18n import LANGUAGE_NAMES
 from learnapp.lru import LruCache
 from learnapp.models import CONTRASTS, TEXT_SIZES
 
 SITE_HEADER = "fragments/site_header.html"
 PAGE_CSRF_TOKEN = "page_csrf_token"  # key in flask.g
+HELP_ORIGIN = "help_origin"  # key in flask.g: the page "Help" names, if not this one
 CSRF_SESSION_KEY = "csrf_token"  # where flask-wtf keeps the session's secret (WTF_CSRF_FIELD_NAME)
 
 
@@ -96,11 +100,22 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def site_header() -> Markup:
-    """The brand, sign-out button and main menu: a fragment kept per language, role and page,
-    with this page's token in the sign-out form."""
+    """The brand, "Help", sign-out button and main menu: a fragment kept per language, role,
+    page and (mentors) number of open help requests, with this page's token in the sign-out
+    form and this page in the "Help" link."""
     role = current_user.role if current_user.is_authenticated else None
-    header = fragments.draw(SITE_HEADER, lang=str(get_locale()), role=role, here=request.endpoint)
-    return fragments.with_page_token(header, csrf_token()) if role else header
+    open_help = 0
+    if role == MENTOR:
+        open_help = helpdesk.open_count(get_session(), current_user)
+    header = fragments.draw(
+        SITE_HEADER, lang=str(get_locale()), role=role, here=request.endpoint, open_help=open_help
+    )
+    if role is None:
+        return header
+    if role == LEARNER:
+        origin = g.get(HELP_ORIGIN) or request.script_root + request.path
+        header = fragments.with_page_origin(header, origin)
+    return fragments.with_page_token(header, csrf_token())
 
 
 def csrf_field() -> Markup:

@@ -228,12 +228,13 @@ def tandem_session(
 
 def help_request(app: Flask, host: str, username: str, copies: int) -> Outcome:
     learner = sign_in(host, username)
-    action = f"{QUIZ_LESSON}/help"
-    fields = hidden_fields(learner, QUIZ_LESSON, action) | {"message": "Wie geht das?"}
+    action = "/help"
+    fields = hidden_fields(learner, f"/help?from={QUIZ_LESSON}", action) | {"message": "Wie?"}
     before = count(app, select(func.count(HelpRequest.id)))
     answers = release(learner, action, fields, copies)
     rows = count(app, select(func.count(HelpRequest.id))) - before
-    return Outcome(rows, answers, QUIZ_LESSON)
+    newest = count(app, select(func.max(HelpRequest.id)))
+    return Outcome(rows, answers, f"/help/sent/{newest}")
 
 
 def new_account(

@@ -186,7 +186,9 @@ ROUTES = [
     route("POST", "learn.practice_start", SIGNED_IN_OK),
     route("GET", "learn.practice_step", expect({"learner_a"})),  # learner_a's own run
     route("POST", "learn.practice_step", expect({"learner_a"})),
-    route("POST", "learn.ask_for_help", LEARNERS_ONLY, lesson_id="sample-first"),
+    route("GET", "help.ask", LEARNERS_ONLY),
+    route("POST", "help.ask", LEARNERS_ONLY),  # an empty form: the form again (400), not 403
+    route("GET", "help.sent", expect({"learner_a"}, roles=frozenset({LEARNER}))),
     route("GET", "settings.settings", SIGNED_IN_OK),
     route("POST", "settings.settings", SIGNED_IN_OK),
     route("GET", "mentor.dashboard", MENTORS_ONLY),

@@ -301,7 +301,6 @@ FRAGMENT_PAGES = {
     "fragments/_trail.html": "/courses/sample/sample-first",
     "fragments/lesson_article.html": "/courses/sample/sample-first",
     "fragments/quiz_questions.html": "/courses/sample/sample-first",
-    "fragments/help_fields.html": "/courses/sample/sample-first",
     "fragments/done_form.html": "/courses/sample/sample-first",
     "fragments/practice_start.html": "/courses/sample/sample-practice",
     "fragments/pager.html": "/courses/sample/sample-first",

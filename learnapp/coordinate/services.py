@@ -321,7 +321,9 @@ def export_learner(session: Session, learner: User, library: Library) -> dict[st
         "help_requests": [
             {
                 "lesson": h.lesson_id,
+                "page": h.origin_path,
                 "message": h.message,
+                "reply": h.reply,
                 "at": when(h.created_at),
                 "handled_at": when(h.handled_at),
                 "handled_by": people.get(h.handled_by_id),
@@ -414,6 +416,7 @@ def delete_learner(session: Session, actor: User, learner: User) -> None:
     learner.session_version += 1
     learner.totp_secret = None
     learner.totp_last_step = None
+    learner.email = None
     for column in PREFERENCES.values():
         setattr(learner, column, _column_default(User, column))
     learner.last_active_at = None

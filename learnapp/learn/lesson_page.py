@@ -1,7 +1,7 @@
 """The lesson page: the site around it rendered for each request, the lesson itself a fragment.
 
-Everything below the site header (trail, title and body, self-check, Done, help and practice
-forms, Previous/Next) is one fragment (templates/fragments/lesson_main.html, learnapp/
+Everything below the site header (trail, title and body, self-check, Done, the help link,
+practice form, Previous/Next) is one fragment (templates/fragments/lesson_main.html, learnapp/
 fragments.py), drawn from the lesson, the language, the done state and the role alone and kept;
 the page's own token and one-time number are filled into its fields for each page, and the
 learner's reading speed is set on <main>. With messages, an author's problem list, or a
@@ -39,7 +39,7 @@ def render(
     """The page's HTML; `answers` (sent with gaps) or `results` (graded) are the self-check's."""
     messages = {
         category: tuple(get_flashed_messages(category_filter=[category]))
-        for category in ("done-error", "help-error", "quiz-error")
+        for category in ("done-error", "quiz-error")
     }
     # Only what is the same for everyone is kept; the rest is drawn for this page alone.
     mine = bool(problems or answers or results or any(messages.values()))
@@ -57,11 +57,10 @@ def render(
         answers=answers if mine else None,
         results=tuple(results or ()),
         done_errors=messages["done-error"],
-        help_errors=messages["help-error"],
         quiz_errors=messages["quiz-error"],
     )
-    number = submission_id or uuid.uuid4().hex  # the self-check's and the help form's
-    values = {"csrf_token": csrf_token(), "submission": number, "form_key": number}
+    number = submission_id or uuid.uuid4().hex  # the self-check's
+    values = {"csrf_token": csrf_token(), "submission": number}
     return render_template(
         TEMPLATE,
         lesson=lesson,

@@ -22,15 +22,14 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from learnapp import form_keys
-from learnapp.access import ADMIN, COORDINATOR, LEARNER, MENTOR, can_read_courses, roles_required
+from learnapp.access import ADMIN, COORDINATOR, MENTOR, can_read_courses, signed_in
 from learnapp.auth.sessions import register_replay
 from learnapp.content import get_library
 from learnapp.content.model import Course, Lesson
 from learnapp.db import get_session
+from learnapp.helpdesk import queries as helpdesk
 from learnapp.learn import (
     certificates,
-    help_requests,
     images,
     lesson_page,
     practice,
@@ -50,7 +49,6 @@ STAFF_LANDING = {
     COORDINATOR: "coordinate.overview",
     ADMIN: "coordinate.overview",
 }
-HELP_MESSAGE_LIMIT = 500
 LAST_LESSON_KEY = "last_lesson"  # in the signed cookie: is this view a reload of the same page?
 
 
@@ -91,6 +89,7 @@ def home() -> ResponseReturnValue:
         point.course.lesson(point.lesson_id, _lang(), library.default_lang) if point else None
     )
     tandem = tandem_home.learners_tandem(db, current_user)
+    questions = helpdesk.learners_questions(db, signed_in())
     courses = services.course_progress(library, progress)
     return render_template(
         "learn/home.html",
@@ -102,6 +101,7 @@ def home() -> ResponseReturnValue:
         default_lang=library.default_lang,
         next_steps=tandem.next_steps,
         upcoming=tandem.upcoming,
+        questions=questions,
     )
 
 
@@ -195,43 +195,6 @@ def done(course_id: str, lesson_id: str) -> ResponseReturnValue:
 
 # A "Done" that arrives after the session ended is kept and done after the next sign-in.
 bp.record_once(lambda state: register_replay(state.app, "learn.done", done_press.replay))
-
-
-@bp.post("/courses/<course_id>/<lesson_id>/help")
-@roles_required(LEARNER)
-def ask_for_help(course_id: str, lesson_id: str) -> ResponseReturnValue:
-    """ "I need help": the learner's mentor sees it with the lesson it came from."""
-    course, lesson = _load(course_id, lesson_id)
-    assert lesson is not None
-    message = " ".join(request.form.get("message", "").split())
-    if len(message) > HELP_MESSAGE_LIMIT:
-        flash(
-            _("Please write at most %(limit)s characters.", limit=HELP_MESSAGE_LIMIT), "help-error"
-        )
-        return redirect(
-            url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id, _anchor="help")
-        )
-    db = get_session()
-    lesson_url = url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id)
-
-    def send() -> form_keys.Result:
-        sent = help_requests.ask(db, current_user, course.id, lesson.id, message)
-        db.flush()
-        return form_keys.Result(form_keys.HELP, sent.id, lesson_url)
-
-    try:
-        # The box's one-time key: a second copy of this press shows the same page, once stored.
-        result, _first = form_keys.once(
-            db, current_user, request.form.get(form_keys.FIELD_NAME, ""), form_keys.HELP, send
-        )
-    except form_keys.KeyRefused:
-        flash(_("This form was not complete. Please send it again."), "help-error")
-        return redirect(lesson_url + "#help")
-    except LimitReached as refused:
-        flash(str(refused), "help-error")
-        return redirect(lesson_url + "#help")
-    flash(_("Your request is sent. Your mentor will get in touch with you."), "success")
-    return redirect(result.url)
 
 
 @bp.post("/courses/<course_id>/<lesson_id>/check")

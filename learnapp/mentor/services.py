@@ -95,8 +95,16 @@ def lesson_titles(library: Library, lang: str) -> dict[str, str]:
     return titles
 
 
-def mark_help_handled(session: Session, mentor: User, help_request: HelpRequest) -> None:
-    """The mentor has taken care of a learner's call for help (once; later marks change nothing)."""
-    if help_request.handled_at is None:
-        help_request.handled_at = utcnow()
-        help_request.handled_by_id = mentor.id
+def mark_help_handled(
+    session: Session, mentor: User, help_request: HelpRequest, reply: str = ""
+) -> bool:
+    """The mentor has taken care of a learner's call for help, with an optional short answer.
+
+    Once: a second press (a double tap, a second tab) changes nothing and returns False.
+    """
+    if help_request.handled_at is not None:
+        return False
+    help_request.handled_at = utcnow()
+    help_request.handled_by_id = mentor.id
+    help_request.reply = reply
+    return True

@@ -34,6 +34,7 @@ from learnapp.access import (
 )
 from learnapp.content import get_library
 from learnapp.db import get_session
+from learnapp.helpdesk import queries as helpdesk
 from learnapp.mentor import learning_record, services
 from learnapp.mentor.forms import PlanSessionForm, RecordSessionForm
 from learnapp.models import HelpRequest, User
@@ -42,6 +43,7 @@ from learnapp.whole_numbers import whole_number
 
 bp = Blueprint("mentor", __name__, url_prefix="/mentor")
 STAFF = (MENTOR, COORDINATOR, ADMIN)
+REPLY_LIMIT = 1000  # a mentor's answer to a help request: a sentence or two
 
 
 @bp.get("")
@@ -49,11 +51,14 @@ STAFF = (MENTOR, COORDINATOR, ADMIN)
 def dashboard() -> ResponseReturnValue:
     """The mentor's paired learners at a glance: the urgent ones first, with their reasons."""
     away_after = current_app.config["EARLY_WARNING_INACTIVE_DAYS"]
-    summaries = services.dashboard(get_session(), signed_in(), away_after_days=away_after)
+    db = get_session()
+    summaries = services.dashboard(db, signed_in(), away_after_days=away_after)
     return render_template(
         "mentor/dashboard.html",
         summaries=summaries,
         upcoming=services.next_sessions(summaries),
+        library=get_library(),
+        open_help=helpdesk.open_requests(db, signed_in()),
     )
 
 
@@ -105,17 +110,26 @@ def unlock(learner_id: int) -> ResponseReturnValue:
 @bp.post("/help/<int:help_id>/handled")
 @roles_required(*STAFF)
 def help_handled(help_id: int) -> ResponseReturnValue:
-    """Mark a help request as handled."""
+    """Answer a help request in a sentence (optional) and mark it as handled, once."""
     db = get_session()
     help_request = db.get(HelpRequest, help_id)
     if help_request is None:
         abort(404)
     learner_or_404(db, signed_in(), help_request.learner_id)
-    services.mark_help_handled(db, signed_in(), help_request)
-    flash(_("The help request is marked as handled."), "success")
-    if request.form.get("back") == "learner":
-        return redirect(url_for("mentor.learner", learner_id=help_request.learner_id))
-    return redirect(url_for("mentor.dashboard"))
+    back = (
+        url_for("mentor.learner", learner_id=help_request.learner_id)
+        if request.form.get("back") == "learner"
+        else url_for("mentor.dashboard")
+    )
+    reply = " ".join(request.form.get("reply", "").split())
+    if len(reply) > REPLY_LIMIT:
+        flash(_("Please write at most %(limit)s characters.", limit=REPLY_LIMIT), "info")
+        return redirect(back)
+    if services.mark_help_handled(db, signed_in(), help_request, reply):
+        flash(_("The help request is marked as handled."), "success")
+    else:
+        flash(_("This help request was handled already."), "info")
+    return redirect(back)
 
 
 def _lang() -> str:

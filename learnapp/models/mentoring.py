@@ -62,17 +62,22 @@ class Pairing(Base):
 
 
 class HelpRequest(Base):
-    """ "I need help" pressed on a lesson, with an optional short message."""
+    """ "Help" pressed on a learner's page, with an optional message and the mentor's reply."""
 
     __tablename__ = "help_request"
     __table_args__ = (Index("ix_help_request_learner_open", "learner_id", "handled_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    # The lesson she asked from; both empty when the page was not a lesson (home, settings).
     course_id: Mapped[str] = mapped_column(String(80))
     lesson_id: Mapped[str] = mapped_column(String(80))
+    # The app's own path of the page she asked from ("/settings"), checked before it is kept.
+    origin_path: Mapped[str] = mapped_column(String(300), default="", server_default="")
     message: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The mentor's answer in a sentence or two (optional), given when it is handled.
+    reply: Mapped[str] = mapped_column(Text, default="", server_default="")
     handled_at: Mapped[datetime | None] = mapped_column()
     handled_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")

@@ -85,6 +85,9 @@ class User(Base):
     text_size: Mapped[int] = mapped_column(default=TEXT_SIZES[0])
     contrast: Mapped[str] = mapped_column(String(10), default=CONTRASTS[0])
     speech_rate: Mapped[int] = mapped_column(default=SPEECH_RATES[1], server_default="100")
+    # Optional, mentors only: where a new help request is announced (when the operator set up
+    # mail). Learners are never asked for one.
+    email: Mapped[str | None] = mapped_column(String(254))
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

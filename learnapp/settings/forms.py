@@ -4,9 +4,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField
+from wtforms import EmailField, RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from learnapp.i18n import LANGUAGE_NAMES
 from learnapp.models import CONTRASTS, TEXT_SIZES
@@ -43,6 +43,20 @@ class PreferencesForm(FlaskForm):
             )
         ],
         validators=[Optional()],
+    )
+
+    # Mentors only (the view drops it for others): where a new help request is announced.
+    email = EmailField(
+        _l("Your e-mail address (optional)"),
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("Please write at most %(max)d characters.")),
+            Regexp(
+                r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                message=_l("This does not look like an e-mail address, e.g. name@example.org."),
+            ),
+        ],
+        filters=[lambda text: text.strip() if text else text],
     )
 
     def __init__(self, languages: tuple[str, ...], *args: Any, **kwargs: Any) -> None:

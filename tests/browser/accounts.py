@@ -87,6 +87,9 @@ CLASS_NAMES = (
 )
 STUCK_LESSON = ("banking", "banking-tan")  # "Aufträge sicher freigeben mit der TAN"
 SMS_LESSON = ("messaging", "messaging-practice-parcel-sms")
+# The help journey: a learner and her own mentor, so no other page's requests change.
+HELP_LEARNER, HELP_MENTOR = "walker-help", "mentor-help"
+HELP_MENTOR_NAME = "Lena Hilfreich"
 
 
 def username(role: str, setting: str = "default") -> str | None:
@@ -109,6 +112,12 @@ def create_all(session: Session) -> dict[str, int]:
     for name in WALKERS:
         _user(session, centre, LEARNER, name, password_hash)
     _user(session, centre, LEARNER, READER, password_hash, speech_rate=READER_RATE)
+    helper = _user(session, centre, LEARNER, HELP_LEARNER, password_hash)
+    helping = _user(
+        session, centre, MENTOR, HELP_MENTOR, password_hash, display_name=HELP_MENTOR_NAME
+    )
+    session.flush()
+    session.add(Pairing(mentor_id=helping.id, learner_id=helper.id))
     session.flush()
     library = get_library()
     for user in learners:
@@ -157,7 +166,21 @@ def _tandems(
                 learner_id=learner.id,
                 course_id=STARTED_COURSE,
                 lesson_id="banking-passwords-app",
+                origin_path="/courses/banking/banking-passwords-app",
                 message="Wo finde ich die App meiner Bank?",
+            )
+        )
+        session.add(  # answered: the learner's home shows the reply
+            HelpRequest(
+                learner_id=learner.id,
+                course_id="",
+                lesson_id="",
+                origin_path="/settings",
+                message="Wie mache ich die Schrift größer?",
+                created_at=now - timedelta(days=2),
+                handled_at=now - timedelta(days=1),
+                handled_by_id=mentor.id,
+                reply="Tippen Sie auf „Einstellungen“ und dann auf „150 %“.",
             )
         )
     session.flush()
@@ -169,7 +192,7 @@ def _user(
 ) -> User:  # type: ignore[no-untyped-def]
     user = User(
         username=name,
-        display_name=NAMES[role],
+        display_name=fields.pop("display_name", NAMES[role]),
         role=role,
         centre_id=centre.id,
         password_hash=password_hash,

@@ -75,6 +75,12 @@ def practice(*choices: int) -> Action:
     return walk
 
 
+def send_help(page: Page) -> Response | None:
+    """Write a short question on the help page and send it: the confirmation."""
+    page.fill("#message", "Ich finde den Knopf nicht.")
+    return submit(page, ".help-form button[type=submit]")
+
+
 LESSON = "/courses/{}/{}"
 TEXT_LESSON = LESSON.format("banking", "banking-passwords-app")
 PICTURE_LESSON = LESSON.format("banking", "banking-how-it-works")
@@ -114,6 +120,8 @@ PAGES: list[PageSpec] = [
     PageSpec(LEARNER, "/courses/health", "health course"),
     PageSpec(LEARNER, HEALTH_LESSON, "health lesson", lesson=True),
     PageSpec(LEARNER, "/settings", "settings"),
+    PageSpec(LEARNER, f"/help?from={TEXT_LESSON}", "help page"),
+    PageSpec(LEARNER, "/help?from=/settings", "help sent", then=send_help),
     PageSpec(LEARNER, CERTIFICATE, "certificate"),
     PageSpec(LEARNER, "/courses/government/certificate", "certificate not yet"),
     PageSpec(LEARNER, "/courses/no-such-course", "not found", status=404),
@@ -155,6 +163,11 @@ SCREENSHOTS: list[tuple[str, str, dict[str, int] | None]] = [
     ("learner:certificate", "certificate", None),
     ("mentor:mentor dashboard", "mentor-dashboard-phone", {"width": 360, "height": 740}),
     ("mentor:dashboard, 25 learners", "mentor-dashboard-large", None),
+    ("mentor:mentor dashboard", "mentor-dashboard", None),
+    ("learner:help page", "help-page", None),
+    ("learner:help page", "help-page-phone", {"width": 360, "height": 740}),
+    ("learner:help sent", "help-sent", None),
+    ("learner:home", "learner-home-phone", {"width": 360, "height": 740}),
     ("coordinator:report", "coordinator-report", None),
 ]
 

@@ -138,11 +138,14 @@ WALK: dict[tuple[str, str], Walk] = {
         url=lambda _ids: FIRST_LESSON,
         data=lambda _ids: {"submission": uuid.uuid4().hex, "q-q1": "0", "q-q2": "true"},
     ),
-    ("POST", "learn.ask_for_help"): Walk(
+    ("POST", "help.ask"): Walk(
         "learner_a",
         # Not the first lesson: she has an open request there, and one per lesson is the limit.
-        url=lambda _ids: PRACTICE_LESSON,
-        data=lambda _ids: {"message": "Ich finde den Knopf nicht.", "form_key": uuid.uuid4().hex},
+        data=lambda _ids: {
+            "message": "Ich finde den Knopf nicht.",
+            "form_key": uuid.uuid4().hex,
+            "origin": "/courses/sample/sample-practice",
+        },
     ),
     ("POST", "learn.practice_start"): Walk("learner_a", url=lambda _ids: PRACTICE_LESSON),
     ("POST", "learn.practice_step"): Walk(
