@@ -23,9 +23,13 @@ from learnapp.auth import throttle
 from learnapp.auth.views import bp as auth_bp
 from learnapp.coordinate.views import bp as coordinate_bp
 from learnapp.health import bp as health_bp
+from learnapp.home_screen import bp as home_screen_bp
 from learnapp.learn.help_views import bp as help_bp
 from learnapp.learn.views import bp as learn_bp
+from learnapp.legal.pages import warn_about_missing_pages
+from learnapp.legal.views import bp as legal_bp
 from learnapp.mentor.views import bp as mentor_bp
+from learnapp.offline.views import bp as offline_bp
 from learnapp.paths import STATIC_DIR, TEMPLATES_DIR, instance_dir
 from learnapp.settings.views import bp as settings_bp
 
@@ -63,6 +67,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         coordinate_bp,
         admin_bp,
         health_bp,
+        legal_bp,
+        home_screen_bp,
+        offline_bp,
     ):
         app.register_blueprint(blueprint)
+    warn_about_missing_pages(app)
     return app

@@ -1,4 +1,4 @@
-"""Flask commands: db, demo, courses, users, backup, restore."""
+"""Flask commands: db, demo, courses, users, privacy, backup, restore."""
 
 from __future__ import annotations
 
@@ -19,16 +19,19 @@ from learnapp.auth import throttle
 from learnapp.auth.passwords import password_problem
 from learnapp.backup import backup_command, restore_command
 from learnapp.content.check import check_library
+from learnapp.coordinate import retention
 from learnapp.db import get_session
 from learnapp.demo import load_demo
 from learnapp.demo_large import generate
 from learnapp.display_names import display_name_problem
 from learnapp.models import Centre, User
+from learnapp.models.base import utcnow
 
 db_cli = AppGroup("db", help="Database commands.")
 demo_cli = AppGroup("demo", help="Demo data for trying the app.")
 courses_cli = AppGroup("courses", help="Tools for course authors.")
 users_cli = AppGroup("users", help="User accounts.")
+privacy_cli = AppGroup("privacy", help="Data protection: accounts unused for a long time.")
 
 
 @db_cli.command("upgrade")
@@ -233,8 +236,34 @@ def users_unlock(username: str) -> None:
     click.echo(f"'{username}' can sign in again.")
 
 
+@privacy_cli.command("purge")
+@click.option(
+    "--months",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Months without sign-in (default: the setting RETENTION_INACTIVE_MONTHS).",
+)
+@click.option("--dry-run", is_flag=True, help="Only list what would be anonymised.")
+def privacy_purge(months: int | None, dry_run: bool) -> None:
+    """Anonymise learner and mentor accounts nobody has used for a long time."""
+    months = months or int(current_app.config["RETENTION_INACTIVE_MONTHS"])
+    session = get_session()
+    now = utcnow()
+    if dry_run:
+        due = retention.due_accounts(session, months, now)
+        for user in due:
+            click.echo(f"would anonymise {user.role} {user.id} ({user.username})")
+        click.echo(f"{len(due)} accounts unused for {months} months or more.")
+        return
+    done = retention.purge(session, months, now)
+    session.commit()
+    for role, user_id in done:
+        click.echo(f"anonymised {role} {user_id}")
+    click.echo(f"{len(done)} accounts unused for {months} months or more are anonymised.")
+
+
 def init_app(app: Flask) -> None:
-    for group in (db_cli, demo_cli, courses_cli, users_cli):
+    for group in (db_cli, demo_cli, courses_cli, users_cli, privacy_cli):
         app.cli.add_command(group)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

@@ -59,6 +59,9 @@ class DefaultConfig:
     # Early warning: a learner silent for N days, a tandem or mentor without a session for M days.
     EARLY_WARNING_INACTIVE_DAYS = 14
     EARLY_WARNING_SESSION_DAYS = 28
+    # Privacy (learnapp/retention.py): accounts without sign-in for this many months are listed
+    # for the coordinator, and `flask privacy purge` anonymises them; report figures stay.
+    RETENTION_INACTIVE_MONTHS = 24
 
     # Static files (learnapp/assets.py): fingerprinted, pre-compressed copies are built into
     # ASSETS_DIR (empty: static-build in the instance folder), where nginx can serve them.

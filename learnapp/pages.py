@@ -17,6 +17,7 @@ from learnapp.clock import CENTRE_TZ
 from learnapp.content import get_library
 from learnapp.db import get_session
 from learnapp.helpdesk import queries as helpdesk
+from learnapp.home_screen import THEME_COLOUR
 from learnapp.i18n import LANGUAGE_NAMES
 from learnapp.lru import LruCache
 from learnapp.models import CONTRASTS, TEXT_SIZES
@@ -125,7 +126,9 @@ def csrf_field() -> Markup:
 
 def page_links() -> Markup:
     """Style sheets and icon: the same on every page (fingerprinted names, script root)."""
-    return fragments.draw("fragments/page_links.html", lang=str(get_locale()))
+    return fragments.draw(
+        "fragments/page_links.html", lang=str(get_locale()), theme_colour=THEME_COLOUR
+    )
 
 
 def skip_link() -> Markup:

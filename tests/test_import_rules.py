@@ -12,7 +12,7 @@ from pathlib import Path
 
 import learnapp
 
-FEATURES = ("learn", "mentor", "coordinate", "admin", "settings", "auth")
+FEATURES = ("learn", "mentor", "coordinate", "admin", "settings", "auth", "offline")
 PRIVATE = ("views", "services")
 PACKAGE = Path(learnapp.__file__).parent
 

@@ -393,7 +393,7 @@ def _column_default(model: type, name: str) -> Any:
     return default.arg
 
 
-def delete_learner(session: Session, actor: User, learner: User) -> None:
+def delete_learner(session: Session, actor: User | None, learner: User) -> None:
     """Erase a learner's personal data; anonymous counts for the monthly report remain.
 
     What stays tied to her (now anonymous) account row keeps only the month of each time, so

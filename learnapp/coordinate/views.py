@@ -32,11 +32,12 @@ from learnapp.access import (
 )
 from learnapp.clock import local_now
 from learnapp.content import get_library
-from learnapp.coordinate import reports, services
+from learnapp.coordinate import reports, retention, services
 from learnapp.coordinate.csv_export import to_csv
 from learnapp.coordinate.forms import AccountForm, PairingForm
 from learnapp.db import get_session
 from learnapp.models import Centre, Pairing, User
+from learnapp.models.base import utcnow
 from learnapp.whole_numbers import whole_number
 
 bp = Blueprint("coordinate", __name__, url_prefix="/coordinate")
@@ -341,4 +342,16 @@ def report_csv() -> ResponseReturnValue:
         headers={
             "Content-Disposition": f'attachment; filename="digitandem-{data.month.label}.csv"'
         },
+    )
+
+
+@bp.get("/retention")
+@roles_required(*STAFF)
+def retention_list() -> ResponseReturnValue:
+    """Accounts unused for so long that the regular purge will anonymise them."""
+    months = int(current_app.config["RETENTION_INACTIVE_MONTHS"])
+    now = utcnow()
+    accounts_due, total = retention.inactive_accounts(get_session(), _centre_ids(), months, now)
+    return render_template(
+        "coordinate/retention.html", accounts=accounts_due, total=total, months=months, now=now
     )

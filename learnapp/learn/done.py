@@ -7,6 +7,8 @@ nothing, so doing it later is safe.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import flash, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
@@ -15,14 +17,24 @@ from learnapp.auth.sessions import PendingAction
 from learnapp.content import get_library
 from learnapp.content.model import Course, Lesson
 from learnapp.db import get_session
-from learnapp.learn import services
+from learnapp.learn import offline_writes, services
 from learnapp.models import User
 
 UNDO_FIELD = "undo"
 
 
-def press(session: Session, user: User, course: Course, lesson: Lesson, undo: bool) -> str:
-    """Tick the lesson off (or untick it); returns the page to show next."""
+def press(
+    session: Session,
+    user: User,
+    course: Course,
+    lesson: Lesson,
+    undo: bool,
+    at: datetime | None = None,
+) -> str:
+    """Tick the lesson off (or untick it); returns the page to show next.
+
+    `at`: the press was made offline at that time and is sent now (learn/offline_writes.py).
+    """
     page = url_for("learn.lesson", course_id=course.id, lesson_id=lesson.id)
     if undo:
         services.mark_not_done(session, user, lesson.id)
@@ -30,9 +42,13 @@ def press(session: Session, user: User, course: Course, lesson: Lesson, undo: bo
     if lesson.quiz_required and not services.quiz_passed(
         session, user, lesson.id, len(lesson.quiz)
     ):
-        flash(_("Please answer the self-check correctly first. Then press “Done”."), "done-error")
-        return f"{page}#done"
-    services.mark_done(session, user, course.id, lesson.id)
+        if at is None:
+            message = _("Please answer the self-check correctly first. Then press “Done”.")
+            flash(message, "done-error")
+            return f"{page}#done"
+        # Offline, the lesson allowed "Done" (or her answers are still queued): hers counts.
+        offline_writes.accepted_conflict(user.id, lesson.id, "done before the self-check")
+    services.mark_done(session, user, course.id, lesson.id, at=at)
     flash(_("Well done! This lesson is ticked off."), "success")
     return f"{page}#done"
 

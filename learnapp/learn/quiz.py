@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -85,7 +85,12 @@ def submission_seen(session: Session, user: User, submission_id: str) -> bool:
 
 
 def store(
-    session: Session, user: User, lesson: Lesson, results: list[QuestionResult], submission_id: str
+    session: Session,
+    user: User,
+    lesson: Lesson,
+    results: list[QuestionResult],
+    submission_id: str,
+    at: datetime | None = None,
 ) -> None:
     """Keep one press of "Check"; more than SELF_CHECKS_PER_LESSON_PER_MINUTE raise LimitReached.
 
@@ -123,7 +128,7 @@ def store(
                         submission_id=submission_id,
                         answer=",".join(sorted(result.chosen))[:200],
                         correct=result.correct,
-                        created_at=moment,
+                        created_at=at or moment,  # an offline press: when it was made
                     )
                 )
     except IntegrityError as error:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
@@ -135,11 +135,15 @@ def record_visit(
     return row
 
 
-def mark_done(session: Session, user: User, course_id: str, lesson_id: str) -> Progress:
+def mark_done(
+    session: Session, user: User, course_id: str, lesson_id: str, at: datetime | None = None
+) -> Progress:
+    """Tick the lesson off; `at`: when she pressed "Done" (offline, sent later), else now."""
     row = _get_or_create(session, user, course_id, lesson_id)
     now = utcnow()
     if row.completed_at is None:
-        row.completed_at = now
+        row.completed_at = at or now
+        row.started_at = min(row.started_at, row.completed_at)
     row.updated_at = now
     return row
 

@@ -32,6 +32,7 @@ from learnapp.learn import (
     certificates,
     images,
     lesson_page,
+    offline_writes,
     practice,
     quiz,
     services,
@@ -190,7 +191,8 @@ def done(course_id: str, lesson_id: str) -> ResponseReturnValue:
     course, lesson = _load(course_id, lesson_id)
     assert lesson is not None
     undo = bool(request.form.get(done_press.UNDO_FIELD))
-    return redirect(done_press.press(get_session(), current_user, course, lesson, undo))
+    at = offline_writes.pressed_at()
+    return redirect(done_press.press(get_session(), current_user, course, lesson, undo, at))
 
 
 # A "Done" that arrives after the session ended is kept and done after the next sign-in.
@@ -224,6 +226,11 @@ def check(course_id: str, lesson_id: str) -> ResponseReturnValue:
         flash(sent_before, "info")
         return redirect(result_url)
     answers = quiz.read_answers(lesson, request.form)
+    pressed_at = offline_writes.pressed_at()
+    if answers.errors and answers.chosen and pressed_at is not None:
+        # Answered offline on a lesson that changed since: keep what still fits.
+        offline_writes.accepted_conflict(current_user.id, lesson.id, "self-check changed")
+        answers = QuizAnswers(chosen=answers.chosen, errors={})
     if answers.errors:
         return _render_lesson(
             course,
@@ -233,7 +240,8 @@ def check(course_id: str, lesson_id: str) -> ResponseReturnValue:
             submission_id=submission_id,
         )
     try:
-        quiz.store(session, current_user, lesson, quiz.grade(lesson, answers.chosen), submission_id)
+        graded = [r for r in quiz.grade(lesson, answers.chosen) if r.question.id in answers.chosen]
+        quiz.store(session, current_user, lesson, graded, submission_id, pressed_at)
     except quiz.AlreadyStored:  # a copy of this press, sent at the same moment, was first
         flash(sent_before, "info")
         return redirect(result_url)

@@ -83,6 +83,7 @@ def send_help(page: Page) -> Response | None:
 
 LESSON = "/courses/{}/{}"
 TEXT_LESSON = LESSON.format("banking", "banking-passwords-app")
+OFFLINE_COPY = "/offline/lessons/banking/banking-passwords-app"  # what the service worker keeps
 PICTURE_LESSON = LESSON.format("banking", "banking-how-it-works")
 DONE_LESSON = LESSON.format("messaging", "messaging-groups")
 CHAT_PRACTICE = LESSON.format("messaging", "messaging-practice-new-number")
@@ -97,6 +98,10 @@ PAGES: list[PageSpec] = [
     PageSpec(ANONYMOUS, "/login", "sign-in"),
     PageSpec(ANONYMOUS, "/login", "sign-in error", then=failed_sign_in, status=401),
     PageSpec(ANONYMOUS, "/login?lang=en", "sign-in in English"),
+    PageSpec(ANONYMOUS, "/impressum", "legal notice"),
+    PageSpec(ANONYMOUS, "/datenschutz", "privacy notice"),
+    PageSpec(ANONYMOUS, "/barrierefreiheit", "accessibility statement"),
+    PageSpec(ANONYMOUS, "/offline", "offline page"),
     # Learners: the whole learning path.
     PageSpec(LEARNER, "/", "home"),
     PageSpec(LEARNER, "/courses", "courses"),
@@ -122,6 +127,7 @@ PAGES: list[PageSpec] = [
     PageSpec(LEARNER, "/settings", "settings"),
     PageSpec(LEARNER, f"/help?from={TEXT_LESSON}", "help page"),
     PageSpec(LEARNER, "/help?from=/settings", "help sent", then=send_help),
+    PageSpec(LEARNER, OFFLINE_COPY, "offline copy", lesson=True),
     PageSpec(LEARNER, CERTIFICATE, "certificate"),
     PageSpec(LEARNER, "/courses/government/certificate", "certificate not yet"),
     PageSpec(LEARNER, "/courses/no-such-course", "not found", status=404),
@@ -145,6 +151,7 @@ PAGES: list[PageSpec] = [
     PageSpec(COORDINATOR, "/coordinate/learners/{learner}/card", "login card"),
     PageSpec(COORDINATOR, "/coordinate/learners/{learner}/delete", "delete data"),
     PageSpec(COORDINATOR, "/coordinate/reports", "report"),
+    PageSpec(COORDINATOR, "/coordinate/retention", "unused accounts"),
     PageSpec(COORDINATOR, "/two-factor", "second step"),
     PageSpec(ADMIN, "/admin", "admin start"),
     PageSpec(ADMIN, "/admin/accounts", "all accounts"),

@@ -279,6 +279,7 @@ def test_hostile_display_names_are_inert_on_every_simple_page(
     checked, shown = 0, set()
     for path in paths:
         response = client.get(path)
+        response.close()  # a file (the service worker's script) answers with an open file
         if response.status_code == 200 and response.mimetype == "text/html":
             html = response.get_data(as_text=True)
             assert_no_active_content(html, f"{role} {path}")
