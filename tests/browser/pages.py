@@ -81,6 +81,7 @@ DONE_LESSON = LESSON.format("messaging", "messaging-groups")
 CHAT_PRACTICE = LESSON.format("messaging", "messaging-practice-new-number")
 SMS_PRACTICE = LESSON.format("messaging", "messaging-practice-parcel-sms")
 MAIL_PRACTICE = LESSON.format("banking", "banking-practice-locked-account")
+CALL_PRACTICE = LESSON.format("banking", "banking-practice-bank-call")
 CERTIFICATE = "/courses/messaging/certificate"
 
 PAGES: list[PageSpec] = [
@@ -106,6 +107,9 @@ PAGES: list[PageSpec] = [
     PageSpec(LEARNER, SMS_PRACTICE, "practice sms", then=practice()),
     PageSpec(LEARNER, SMS_PRACTICE, "practice web page", then=practice(0)),
     PageSpec(LEARNER, MAIL_PRACTICE, "practice e-mail", then=practice()),
+    PageSpec(LEARNER, MAIL_PRACTICE, "practice bank login", then=practice(0)),
+    PageSpec(LEARNER, CALL_PRACTICE, "practice call with hang-up", then=practice()),
+    PageSpec(LEARNER, CALL_PRACTICE, "practice call after a choice", then=practice(1)),
     PageSpec(LEARNER, "/settings", "settings"),
     PageSpec(LEARNER, CERTIFICATE, "certificate"),
     PageSpec(LEARNER, "/courses/government/certificate", "certificate not yet"),
