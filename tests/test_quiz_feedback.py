@@ -7,6 +7,9 @@ import re
 
 import pytest
 
+from learnapp.content.library import load_library
+from learnapp.content.wording import says_several_are_right
+from learnapp.paths import CONTENT_DIR
 from tests.test_quiz_and_practice import check
 
 SCORE = re.compile(r'<p class="quiz-score" role="status">([^<]*?)\s*(?:Sehr|Very|Lesen|Read)')
@@ -92,3 +95,31 @@ def test_multiple_choice_one_verdict_per_answer_and_the_hint_once(
     assert verdicts(page) == expected
     assert page.count(hint) == 1
     assert score(page) == ("0 von 1 Frage richtig." if lang == "de" else "0 of 1 question right.")
+
+
+BUNDLED = load_library(CONTENT_DIR, "de")
+HINT = {
+    "de": "(Wählen Sie alle richtigen Antworten.)",
+    "en": "(Choose all answers that are right.)",
+}
+
+
+@pytest.mark.parametrize("content_dir", [CONTENT_DIR])
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_each_bundled_multiple_choice_question_shows_its_hint_once(
+    client, auth, learner, content_dir, lang
+):
+    auth.login("erika")
+    auth.post("/settings", {"text_size": "100", "contrast": "normal", "language": lang})
+    for course in BUNDLED.ordered_courses:
+        for lesson in course.lessons[lang].values():
+            multiple = [q for q in lesson.quiz if q.type == "multiple"]
+            if not multiple:
+                continue
+            page = html.unescape(
+                client.get(f"/courses/{course.id}/{lesson.id}").get_data(as_text=True)
+            )
+            for question in multiple:
+                legend = page.split(f'id="question-{question.id}"', 1)[1].split("</legend>")[0]
+                own = says_several_are_right(question.question, lang)
+                assert legend.count(HINT[lang]) + own == 1, (lesson.id, question.id)

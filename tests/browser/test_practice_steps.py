@@ -66,7 +66,10 @@ def walk_to(page, course_id: str, lesson_id: str, step_id: str) -> None:  # type
 
 
 def within_first_screen(page, selector: str, viewport: dict[str, int]) -> bool:  # type: ignore[no-untyped-def]
-    box = page.locator(selector).first.bounding_box()
+    found = page.locator(selector)
+    if found.count() == 0:
+        return False
+    box = found.first.bounding_box()
     return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"]
 
 
@@ -85,7 +88,11 @@ def last_choice(live_server, run_id: int) -> tuple[str, int]:  # type: ignore[no
         return choice.step_id, choice.choice_index
 
 
-@pytest.mark.parametrize(("course_id", "lesson_id", "step_id"), STEPS, ids="/".join)
+@pytest.mark.parametrize(
+    ("course_id", "lesson_id", "step_id"),
+    STEPS,
+    ids=[f"{lesson}:{step}" for _, lesson, step in STEPS],
+)
 def test_question_first_and_the_screen_control_takes_its_choice(
     browsing, live_server, course_id, lesson_id, step_id
 ):
