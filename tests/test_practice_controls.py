@@ -88,7 +88,6 @@ def test_screen_controls_take_the_declared_choice_without_javascript(
     scenario = LIBRARY.courses[course_id].lessons[lang][lesson_id].scenario
     assert scenario is not None
     lesson_url = f"/courses/{course_id}/{lesson_id}"
-    tapped = 0
     for step_id, path in paths(scenario).items():
         step = scenario.steps[step_id]
         if step.end:
@@ -124,5 +123,14 @@ def test_screen_controls_take_the_declared_choice_without_javascript(
                 .first()
             )
         assert chosen is not None and (chosen.step_id, chosen.choice_index) == (step_id, step.tap)
-        tapped += 1
-    assert tapped >= 1 or lesson_id == "messaging-practice-new-number"
+
+
+def test_the_bundled_risky_taps_are_practised_on_the_screen():
+    """The taps the issue names: the e-mail's "unlock" button and the SMS link are choices."""
+    banking = LIBRARY.courses["banking"].lessons
+    messaging = LIBRARY.courses["messaging"].lessons
+    for lang in ("de", "en"):
+        mail = banking[lang]["banking-practice-locked-account"].scenario.steps["mail"]
+        sms = messaging[lang]["messaging-practice-parcel-sms"].scenario.steps["sms"]
+        assert mail.tap == 0 and mail.screen["button"]
+        assert sms.tap == 0
