@@ -6,8 +6,14 @@ import re
 from dataclasses import dataclass, field
 
 from learnapp.content.library import Library
-from learnapp.content.model import Course, Lesson, Problem
+from learnapp.content.model import Course, Lesson, Problem, Step
 from learnapp.content.readability import Readability, measure
+from learnapp.content.wording import (
+    DISAPPOINTED_WORDS,
+    VERDICT_WORDS,
+    opening_word,
+    says_several_are_right,
+)
 
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*([^)\s]+)(?:\s+\"[^\"]*\")?\s*\)")
 LESSON_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(lesson:([^)\s]*)\)")
@@ -41,6 +47,7 @@ def check_library(library: Library, languages: tuple[str, ...]) -> Report:
             for lesson in lessons.values():
                 _check_body(library, course, lesson, report)
                 _check_readability(lesson, report)
+                _check_wording(lesson, report)
     report.problems.sort(key=lambda p: (p.display_path, p.line))
     return report
 
@@ -85,10 +92,15 @@ def _compare_versions(reference: Lesson, other: Lesson, report: Report) -> None:
             if ref_q.correct_keys() != other_q.correct_keys():
                 differ(f"quiz {other_q.id}: the correct answers differ", other_q.line)
     if reference.scenario and other.scenario:
-        ref_steps = {s.id: [c.next for c in s.choices] for s in reference.scenario.steps.values()}
-        other_steps = {s.id: [c.next for c in s.choices] for s in other.scenario.steps.values()}
+        ref_steps = {s.id: _step_shape(s) for s in reference.scenario.steps.values()}
+        other_steps = {s.id: _step_shape(s) for s in other.scenario.steps.values()}
         if ref_steps != other_steps or reference.scenario.start != other.scenario.start:
-            differ("scenario steps or choices differ", other.scenario.line)
+            differ("scenario steps, choices or 'tap' differ", other.scenario.line)
+
+
+def _step_shape(step: Step) -> tuple[list[str], int | None]:
+    """What every language must share: where each choice leads, and which one a tap takes."""
+    return [c.next for c in step.choices], step.tap
 
 
 def _check_body(library: Library, course: Course, lesson: Lesson, report: Report) -> None:
@@ -141,3 +153,46 @@ def _check_readability(lesson: Lesson, report: Report) -> None:
         report.problems.append(
             Problem(lesson.path, 1, f"hard to read: {figure} — use shorter sentences", "warning")
         )
+
+
+def _check_wording(lesson: Lesson, report: Report) -> None:
+    """Warn where a text would repeat what the page says itself, or sound disappointed."""
+
+    def warn(line: int, message: str) -> None:
+        report.problems.append(Problem(lesson.path, line, message, "warning"))
+
+    for question in lesson.quiz:
+        explanations = [question.why] if question.type == "truefalse" else []
+        explanations += [answer.why for answer in question.answers]
+        for text in explanations:
+            word = opening_word(text, lesson.lang, VERDICT_WORDS)
+            if word:
+                warn(
+                    question.line,
+                    f"quiz {question.id}: an explanation starts with '{word}' — the page "
+                    "already says whether the answer is right; start with the reason",
+                )
+        if question.type == "multiple" and says_several_are_right(question.question, lesson.lang):
+            warn(
+                question.line,
+                f"quiz {question.id}: the question says itself that several answers are "
+                "right — the page adds that hint; remove it from the question",
+            )
+    if lesson.scenario is None:
+        return
+    for step in lesson.scenario.steps.values():
+        for number, choice in enumerate(step.choices, start=1):
+            verdict = opening_word(choice.feedback, lesson.lang, VERDICT_WORDS)
+            sad = opening_word(choice.feedback, lesson.lang, DISAPPOINTED_WORDS)
+            if verdict:
+                warn(
+                    step.line,
+                    f"scenario step '{step.id}', choice {number}: feedback starts with "
+                    f"'{verdict}' — say what happens and why instead of a verdict",
+                )
+            if sad:
+                warn(
+                    step.line,
+                    f"scenario step '{step.id}', choice {number}: feedback starts with "
+                    f"'{sad}' — never sound disappointed; say what to do instead",
+                )

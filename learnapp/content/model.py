@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from learnapp.content.wording import says_several_are_right
 from learnapp.paths import PROJECT_ROOT
 
 QUESTION_TYPES = ("single", "multiple", "truefalse")
@@ -76,6 +77,7 @@ class Step:
     prompt: str = ""
     choices: list[Choice] = field(default_factory=list)
     end: str | None = None  # "safe" / "unsafe" for endings
+    tap: int | None = None  # the choice (from 0) the screen's own control stands for
     title: str = ""
     text: str = ""
     line: int = 0
@@ -110,6 +112,12 @@ class Lesson:
     @property
     def is_scenario(self) -> bool:
         return self.type == "scenario"
+
+    def adds_multiple_hint(self, question: Question) -> bool:
+        """The page says "choose all that are right", unless the question says so itself."""
+        return question.type == "multiple" and not says_several_are_right(
+            question.question, self.lang
+        )
 
 
 @dataclass

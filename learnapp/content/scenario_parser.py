@@ -24,6 +24,8 @@ SCREEN_FIELDS: dict[str, tuple[str, ...]] = {
     "letter": LETTER_FIELDS,
 }
 MIN_CHOICES, MAX_CHOICES = 2, 4
+# `tap: N` on a screen: its control (button, link, hang-up) stands for choice N, counted from 1.
+TAP_FIELD = "tap"
 
 
 def parse_scenario(text: str, first_line: int, found: Collector) -> Scenario | None:
@@ -103,6 +105,16 @@ def _parse_step(step_id: str, raw: Any, offset: int, found: Collector) -> Step |
             )
             return None
         step.choices.append(Choice(label, target, feedback))
+    tap = step.screen.get(TAP_FIELD)
+    if tap is not None:
+        if isinstance(tap, bool) or not isinstance(tap, int) or not 1 <= tap <= len(choices):
+            found.error(
+                offset + line_of(screen, line - offset),
+                f"scenario step '{step_id}': 'tap: {tap}' must be the number of one of its "
+                f"{len(choices)} choices (1 = the first)",
+            )
+            return None
+        step.tap = tap - 1
     return step
 
 

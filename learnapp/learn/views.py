@@ -35,6 +35,7 @@ from learnapp.learn import (
     offline_writes,
     practice,
     quiz,
+    screens,
     services,
 )
 from learnapp.learn import done as done_press
@@ -45,6 +46,7 @@ from learnapp.side_writes import tolerated
 from learnapp.tandems import home as tandem_home
 
 bp = Blueprint("learn", __name__)
+screens.register(bp)
 STAFF_LANDING = {
     MENTOR: "mentor.dashboard",
     COORDINATOR: "coordinate.overview",

@@ -91,6 +91,7 @@ SMS_PRACTICE = LESSON.format("messaging", "messaging-practice-parcel-sms")
 MAIL_PRACTICE = LESSON.format("banking", "banking-practice-locked-account")
 LETTER_PRACTICE = LESSON.format("banking", "banking-practice-qr-letter")
 HEALTH_LESSON = LESSON.format("health", "health-epa")
+CALL_PRACTICE = LESSON.format("banking", "banking-practice-bank-call")
 CERTIFICATE = "/courses/messaging/certificate"
 
 PAGES: list[PageSpec] = [
@@ -124,6 +125,9 @@ PAGES: list[PageSpec] = [
     PageSpec(LEARNER, LETTER_PRACTICE, "practice letter", then=practice()),
     PageSpec(LEARNER, "/courses/health", "health course"),
     PageSpec(LEARNER, HEALTH_LESSON, "health lesson", lesson=True),
+    PageSpec(LEARNER, MAIL_PRACTICE, "practice bank login", then=practice(0)),
+    PageSpec(LEARNER, CALL_PRACTICE, "practice call with hang-up", then=practice()),
+    PageSpec(LEARNER, CALL_PRACTICE, "practice call after a choice", then=practice(1)),
     PageSpec(LEARNER, "/settings", "settings"),
     PageSpec(LEARNER, f"/help?from={TEXT_LESSON}", "help page"),
     PageSpec(LEARNER, "/help?from=/settings", "help sent", then=send_help),
