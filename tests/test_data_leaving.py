@@ -832,7 +832,7 @@ def _delete(client: FlaskClient, gerda: Gerda) -> TestResponse:
     auth = Auth(client)
     auth.login("coorda")
     path = f"/coordinate/learners/{gerda.id}/delete"
-    response = auth.post(path, token_from=path)
+    response = auth.post(path, {"confirm": "yes"}, token_from=path)
     assert response.status_code == 302
     return response
 
