@@ -253,6 +253,15 @@ def export_learner(session: Session, learner: User, library: Library) -> dict[st
             .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
         )
     )
+    dismisser = aliased(User)
+    dismissals = list(
+        session.execute(
+            select(WarningDismissal, dismisser.display_name)
+            .outerjoin(dismisser, dismisser.id == WarningDismissal.dismissed_by_id)
+            .where(WarningDismissal.user_id == learner.id)
+            .order_by(WarningDismissal.dismissed_at.desc(), WarningDismissal.id.desc())
+        )
+    )
     named: set[int | None] = {t.mentor_id for t in detail.sessions}
     named |= {h.handled_by_id for h in detail.help_requests}
     people = _names(session, User, named)
@@ -344,6 +353,16 @@ def export_learner(session: Session, learner: User, library: Library) -> dict[st
                 "next_steps": t.next_steps,
             }
             for t in detail.sessions
+        ],
+        # Early warnings about her that a coordinator put aside, with the reason given.
+        "warnings_put_aside": [
+            {
+                "warning": dismissal.kind,
+                "reason": dismissal.reason,
+                "by": name,
+                "at": when(dismissal.dismissed_at),
+            }
+            for dismissal, name in dismissals
         ],
         # Who looked at, exported or changed her data (the centre's audit log), by name and role.
         "access_log": [
