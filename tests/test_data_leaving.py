@@ -825,6 +825,7 @@ DELETE: dict[str, Erased | dict[str, Any]] = {
         "created_at": MONTH,
     },
     "coordinator_centre": Erased("coordinators only"),
+    "warning_dismissal": Erased("staff notes about her (the audit log keeps that staff acted)"),
 }
 # Tables where only some of her rows stay; the others must be gone.
 KEPT_ROWS: dict[str, tuple[Callable[[dict[str, Any]], bool], str]] = {
