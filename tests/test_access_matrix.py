@@ -226,6 +226,9 @@ ROUTES = [
     route("GET", "coordinate.delete", LEARNER_A_ACCOUNT),
     route("POST", "coordinate.account_password", LEARNER_A_ACCOUNT),
     route("POST", "coordinate.account_unlock", LEARNER_A_ACCOUNT),
+    route("GET", "coordinate.person", LEARNER_A_ACCOUNT),
+    route("GET", "coordinate.warning_dismiss", LEARNER_A_ACCOUNT, kind="inactive"),
+    route("POST", "coordinate.warning_dismiss", LEARNER_A_ACCOUNT, kind="inactive"),
     route("GET", "admin.overview", ADMIN_ONLY),
     route("POST", "admin.overview", ADMIN_ONLY),
     route("GET", "admin.all_accounts", ADMIN_ONLY),
@@ -504,6 +507,7 @@ DELETED = [
     get("QR", "coordinate.login_qr", GONE, user_id="learner_deleted"),
     get("export", "coordinate.export", GONE, user_id="learner_deleted"),
     get("delete page", "coordinate.delete", GONE, user_id="learner_deleted"),
+    get("person page", "coordinate.person", GONE, user_id="learner_deleted"),
     post(
         "new password (mentor page)",
         "mentor.reset_password",
@@ -606,6 +610,12 @@ STAFF_ACCOUNTS = [
         "mentor.learner",
         expect(NOBODY, roles=STAFF),
         learner_id="coord_a",
+    ),
+    get(
+        "coord_a2's person page",
+        "coordinate.person",
+        expect({"admin"}, roles=CENTRE_STAFF),
+        user_id="coord_a2",
     ),
     get(
         "a coordinator's id on the card",
@@ -751,7 +761,8 @@ def test_access(app, client, hard_world, case, account):
         if check.method == "GET":
             response = client.get(url)
         else:
-            response = client.post(url, data={"csrf_token": token})
+            # As from a confirmation page: destructive actions act only then.
+            response = client.post(url, data={"csrf_token": token, "confirm": "yes"})
         got = _outcome(response)
         response.close()
         if got != check.expected[account]:
@@ -836,6 +847,8 @@ def _centre_lists(
 # learner_inactive's); centre B's list has the moved learner with her mentor from centre A.
 TANDEMS_OF_A = A_PEOPLE | PAIRINGS_OF_A
 TANDEMS_OF_B = B_PEOPLE | {"mentor_a"} | PAIRINGS_OF_B
+# The accounts list names each learner's current mentor: the moved learner's is mentor_a.
+ACCOUNTS_OF_B = B_PEOPLE | {"mentor_a"}
 SHOWS = [
     *_mentor_lists("mentor_a", {"learner_a", "learner_moved", "learner_inactive"}),
     *_mentor_lists("mentor_b", {"learner_b", "learner_locked"}),
@@ -843,8 +856,8 @@ SHOWS = [
     *_mentor_lists("mentor_new", {"learner_repaired"}),
     *_centre_lists("coord_a", A_PEOPLE, TANDEMS_OF_A, {"centre_a"}),
     *_centre_lists("coord_a2", A_PEOPLE, TANDEMS_OF_A, {"centre_a"}),
-    *_centre_lists("coord_b", B_PEOPLE, TANDEMS_OF_B, {"centre_b"}),
-    *_centre_lists("coord_unassigned", B_PEOPLE, TANDEMS_OF_B, {"centre_b"}),
+    *_centre_lists("coord_b", ACCOUNTS_OF_B, TANDEMS_OF_B, {"centre_b"}),
+    *_centre_lists("coord_unassigned", ACCOUNTS_OF_B, TANDEMS_OF_B, {"centre_b"}),
     *_centre_lists(
         "coord_ab", A_PEOPLE | B_PEOPLE, TANDEMS_OF_A | TANDEMS_OF_B, {"centre_a", "centre_b"}
     ),
@@ -880,7 +893,7 @@ def _text(world: HardWorld, key: str) -> str:
     if key in CENTRE_NAMES:
         return CENTRE_NAMES[key]
     if key.startswith("pairing_"):
-        return f"/coordinate/pairings/{getattr(world, key)}/end"
+        return f'id="pairing-{getattr(world, key)}"'
     return world.NAMES[key]
 
 

@@ -93,7 +93,7 @@ def test_deactivation_ends_the_session_and_blocks_sign_in(client, auth, world, a
     auth.login("coorda")
     auth.post(
         f"/coordinate/accounts/{world.learner_a}/active",
-        {"active": "0"},
+        {"active": "0", "confirm": "yes"},
         token_from="/coordinate/accounts",
     )
     ended = learner.get("/courses")
@@ -126,12 +126,11 @@ def test_coordinator_cannot_touch_other_centres(client, auth, world):
         assert client.get(path).status_code == 404
 
 
-def pair(auth, mentor: int, learner: int):
-    return auth.post(
-        "/coordinate/pairings",
-        {"mentor": str(mentor), "learner": str(learner)},
-        token_from="/coordinate/pairings",
-    )
+def pair(auth, mentor: int, learner: int, confirm: bool = False):
+    data = {"mentor": str(mentor), "learner": str(learner)}
+    if confirm:
+        data["confirm"] = "yes"
+    return auth.post("/coordinate/pairings", data, token_from="/coordinate/pairings")
 
 
 def test_pairing_replaces_the_old_one_and_keeps_history(client, auth, world, app, make_user):
@@ -148,7 +147,16 @@ def test_pairing_replaces_the_old_one_and_keeps_history(client, auth, world, app
         db.commit()
         second_id = second.id
     auth.login("coorda")
-    assert pair(auth, second_id, world.learner_a).status_code == 302
+    # learner_a has mentor_a: the coordinator is asked first, told whose tandem ends
+    asked = pair(auth, second_id, world.learner_a)
+    assert asked.status_code == 200
+    page = asked.get_data(as_text=True)
+    assert 'name="confirm" value="yes"' in page
+    with app.app_context():
+        old_mentor = get_session().get(User, world.mentor_a)
+        assert old_mentor is not None and old_mentor.display_name in page
+        assert get_session().scalar(select(func.count(Pairing.id))) == 2  # nothing changed
+    assert pair(auth, second_id, world.learner_a, confirm=True).status_code == 302
     with app.app_context():
         rows = (
             get_session()
@@ -364,6 +372,7 @@ def test_export_and_delete_keep_anonymous_numbers(client, auth, world, app):
     assert f'id="active-{world.centre_a}">1<' in before["2026-09"][0]
     auth.post(
         f"/coordinate/learners/{world.learner_a}/delete",
+        {"confirm": "yes"},
         token_from=f"/coordinate/learners/{world.learner_a}/delete",
     )
     after = {month: _report_numbers(client, month) for month in months}

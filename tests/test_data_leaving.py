@@ -45,6 +45,7 @@ from learnapp.models import (
     ScenarioRun,
     TandemSession,
     User,
+    WarningDismissal,
 )
 from learnapp.models.base import utcnow
 from tests.helpers import PASSWORD, Auth, count_queries
@@ -130,6 +131,7 @@ SECTIONS = {
     "tandem_session": "tandem_sessions",
     "pairing": "mentors",
     "audit_entry": "access_log",
+    "warning_dismissal": "warnings_put_aside",
 }
 BOOKKEEPING = "when the row was written: bookkeeping, not about her"
 EXPORT: dict[str, dict[str, Any]] = {
@@ -248,6 +250,15 @@ EXPORT: dict[str, dict[str, Any]] = {
         "action": Exported("action"),
         "detail": Exported("detail"),
         "created_at": Exported("at", _iso),
+    },
+    "warning_dismissal": {
+        # An early warning about her put aside by a coordinator, with the reason.
+        "id": Withheld("internal number"),
+        "user_id": Key(),
+        "kind": Exported("warning"),
+        "reason": Exported("reason"),
+        "dismissed_by_id": Exported("by", refers="user"),
+        "dismissed_at": Exported("at", _iso),
     },
     "coordinator_centre": {
         # Only coordinators have rows here; a learner never does.
@@ -411,6 +422,13 @@ def build_gerda(app: Flask, world: World) -> Gerda:
                     course_id="sample",
                     lesson_id="sample-first",
                     created_at=_at("2026-02-07T14:00:15"),
+                ),
+                WarningDismissal(
+                    user_id=gerda.id,
+                    kind="inactive",
+                    reason="away",
+                    dismissed_by_id=world.coord_a,
+                    dismissed_at=_at("2026-02-08T09:00:16"),
                 ),
                 TandemSession(
                     mentor_id=world.mentor_a,
@@ -813,6 +831,7 @@ DELETE: dict[str, Erased | dict[str, Any]] = {
         "created_at": MONTH,
     },
     "coordinator_centre": Erased("coordinators only"),
+    "warning_dismissal": Erased("staff notes about her (the audit log keeps that staff acted)"),
 }
 # Tables where only some of her rows stay; the others must be gone.
 KEPT_ROWS: dict[str, tuple[Callable[[dict[str, Any]], bool], str]] = {
@@ -838,7 +857,7 @@ def _delete(client: FlaskClient, gerda: Gerda) -> TestResponse:
     auth = Auth(client)
     auth.login("coorda")
     path = f"/coordinate/learners/{gerda.id}/delete"
-    response = auth.post(path, token_from=path)
+    response = auth.post(path, {"confirm": "yes"}, token_from=path)
     assert response.status_code == 302
     return response
 

@@ -115,7 +115,7 @@ def test_the_privacy_notice_names_every_table_of_the_models():
 def test_the_default_privacy_notice_lists_all_stored_data_with_the_retention_months(app, client):
     app.config["RETENTION_INACTIVE_MONTHS"] = 18
     html = client.get("/datenschutz", headers={"Accept-Language": "de"}).get_data(as_text=True)
-    assert html.count('<li class="card">') == 11
+    assert html.count('<li class="card">') == 12
     assert "18 Monaten" in html
     for words in ("Selbsttest", "Übungs", "Hilfe", "Protokoll", "Einstellungen", "Notizen"):
         assert words in html, words

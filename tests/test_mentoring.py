@@ -200,6 +200,7 @@ def test_mentor_resets_a_password_the_learner_must_change(client, auth, world, a
     auth.login("mentora")
     page = auth.post(
         f"/mentor/learners/{world.learner_a}/password",
+        {"confirm": "yes"},
         token_from=f"/mentor/learners/{world.learner_a}",
     ).get_data(as_text=True)
     password = page.split('class="password-display">')[1].split("<")[0]

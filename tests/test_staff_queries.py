@@ -19,12 +19,22 @@ PAGES = {
     "m1": ["/mentor", "/mentor/learners/{learner}"],
     "c1": [
         "/coordinate",
+        "/coordinate?page=2",
+        "/coordinate?reason=inactive",
         "/coordinate/reports",
         "/coordinate/reports.csv",
         "/coordinate/accounts",
+        "/coordinate/accounts?page=2",
+        "/coordinate/accounts?role=learner&quiet_days=30&q=e",
+        "/coordinate/accounts?state=locked",
         "/coordinate/pairings",
+        "/coordinate/pairings?page=2",
+        "/coordinate/people/{learner}",
+        "/coordinate/warnings/{learner}/inactive/dismiss",
     ],
 }
+# Every coordinator page stays under this size, however large the centre (HTML pages only).
+MAX_PAGE_BYTES = 100_000
 
 
 WARNING_COUNT = re.compile(r'<h2 id="(\w+)-heading">.*\((\d+)\)</h2>')
@@ -77,7 +87,7 @@ def _warnings(html: str) -> dict[str, int]:
 
 
 def _measure(app, learners: int) -> tuple[dict[str, int], dict[str, int]]:
-    """Queries per page, and the rows of the early-warning lists."""
+    """Queries per page, and the rows of the early-warning lists; HTML pages stay small."""
     with app.app_context():
         data = generate(
             get_session(),
@@ -105,9 +115,16 @@ def _measure(app, learners: int) -> tuple[dict[str, int], dict[str, int]]:
                 response = client.get(url)
             assert response.status_code == 200, url
             counts[path] = len(statements)
+            if response.mimetype == "text/html":
+                size = len(response.get_data())
+                assert size < MAX_PAGE_BYTES, f"{url}: {size} bytes at {learners} learners"
+                SIZES[(path, learners)] = size
             if path == "/coordinate":
                 warnings = _warnings(response.get_data(as_text=True))
     return counts, warnings
+
+
+SIZES: dict[tuple[str, int], int] = {}
 
 
 @pytest.fixture
@@ -125,6 +142,7 @@ def test_staff_pages_run_a_constant_number_of_queries(app):
     large, large_warnings = _measure(app, 500)
     print("queries per page (10 / 500 learners):", {p: (small[p], large[p]) for p in small})
     print("early-warning rows (10 / 500 learners):", small_warnings, large_warnings)
+    print("bytes per page (10 / 500 learners):", SIZES)
     # the lists were drawn with rows at both sizes, else their queries were not measured
     lists = {"inactive", "stuck", "pairs", "mentors"}
     assert set(small_warnings) == set(large_warnings) == lists

@@ -99,6 +99,19 @@ class DatabaseCounterStore:
         with self.engine.begin() as connection:
             connection.execute(delete(table).where(table.c.key == key))
 
+    def active_keys(self, keys: list[str] | None = None, prefix: str = "") -> set[str]:
+        """Which of these keys (or all keys starting with `prefix`) count now: one query."""
+        table = COUNTERS
+        statement = select(table.c.key).where(table.c.expires_at > utcnow())
+        if keys is not None:
+            if not keys:
+                return set()
+            statement = statement.where(table.c.key.in_(keys))
+        else:
+            statement = statement.where(table.c.key.startswith(prefix, autoescape=True))
+        with self.engine.connect() as connection:
+            return set(connection.execute(statement).scalars())
+
     def reset(self) -> int | None:
         """Forget every counter (tests start from a clean slate)."""
         with self.engine.begin() as connection:
@@ -219,6 +232,28 @@ class Throttle:
     def unlock(self, username: str) -> None:
         self._clear("user", username)
 
+    def locked_among(self, usernames: list[str]) -> set[str]:
+        """Which of these usernames are paused: one look-up in the database store."""
+        keys = {self._key("lock", "user", name): name for name in usernames}
+        try:
+            if isinstance(self.store, DatabaseCounterStore):
+                return {keys[key] for key in self.store.active_keys(list(keys))}
+            return {name for key, name in keys.items() if self.store.get(key) > 0}
+        except Exception:  # a store that is down shows nobody as paused
+            log.exception("sign-in throttle store unreachable; pauses not shown")
+            return set()
+
+    def locked_usernames(self) -> set[str]:
+        """Every username paused now (a handful); only the database store can list them."""
+        prefix = self._key("lock", "user", "")
+        if not isinstance(self.store, DatabaseCounterStore):
+            return set()
+        try:
+            return {key[len(prefix) :] for key in self.store.active_keys(prefix=prefix)}
+        except Exception:
+            log.exception("sign-in throttle store unreachable; pauses not listed")
+            return set()
+
     def unlock_address(self, address: str) -> None:
         self._clear("addr", address)
 
@@ -234,6 +269,17 @@ def get_throttle() -> Throttle:
 def is_locked(username: str) -> bool:
     """True while this username is paused after too many wrong passwords."""
     return get_throttle().is_locked(_normal(username))
+
+
+def locked_among(usernames: list[str]) -> set[str]:
+    """The usernames of these that are paused now (a page of accounts at a time)."""
+    wanted = {_normal(name): name for name in usernames}
+    return {wanted[name] for name in get_throttle().locked_among(list(wanted))}
+
+
+def locked_usernames() -> set[str]:
+    """Every username paused now (empty where the store cannot list its keys)."""
+    return get_throttle().locked_usernames()
 
 
 def unlock(username: str) -> None:

@@ -57,3 +57,10 @@ class PairingForm(FlaskForm):
     learner = SelectField(
         _l("Learner"), coerce=int, validators=[InputRequired(_l("Please choose a learner."))]
     )
+
+
+class DismissForm(FlaskForm):
+    reason = RadioField(
+        _l("Why can this warning be put aside?"),
+        validators=[InputRequired(_l("Please choose a reason."))],
+    )

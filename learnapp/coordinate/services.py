@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Column, ColumnElement, delete, or_, select, update
+from sqlalchemy import Column, ColumnElement, delete, func, or_, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
@@ -31,6 +31,7 @@ from learnapp.models import (
     ScenarioRun,
     TandemSession,
     User,
+    WarningDismissal,
 )
 from learnapp.models.base import utcnow
 from learnapp.tandems.queries import learner_detail
@@ -252,6 +253,15 @@ def export_learner(session: Session, learner: User, library: Library) -> dict[st
             .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
         )
     )
+    dismisser = aliased(User)
+    dismissals = list(
+        session.execute(
+            select(WarningDismissal, dismisser.display_name)
+            .outerjoin(dismisser, dismisser.id == WarningDismissal.dismissed_by_id)
+            .where(WarningDismissal.user_id == learner.id)
+            .order_by(WarningDismissal.dismissed_at.desc(), WarningDismissal.id.desc())
+        )
+    )
     named: set[int | None] = {t.mentor_id for t in detail.sessions}
     named |= {h.handled_by_id for h in detail.help_requests}
     people = _names(session, User, named)
@@ -346,6 +356,16 @@ def export_learner(session: Session, learner: User, library: Library) -> dict[st
             }
             for t in detail.sessions
         ],
+        # Early warnings about her that a coordinator put aside, with the reason given.
+        "warnings_put_aside": [
+            {
+                "warning": dismissal.kind,
+                "reason": dismissal.reason,
+                "by": name,
+                "at": when(dismissal.dismissed_at),
+            }
+            for dismissal, name in dismissals
+        ],
         # Who looked at, exported or changed her data (the centre's audit log), by name and role.
         "access_log": [
             {
@@ -426,6 +446,7 @@ def delete_learner(session: Session, actor: User | None, learner: User) -> None:
 
     session.execute(delete(ScenarioRun).where(ScenarioRun.user_id == learner.id))
     session.execute(delete(HelpRequest).where(HelpRequest.learner_id == learner.id))
+    session.execute(delete(WarningDismissal).where(WarningDismissal.user_id == learner.id))
     session.execute(
         delete(TandemSession).where(
             TandemSession.learner_id == learner.id, TandemSession.took_place.is_not(True)
@@ -523,3 +544,96 @@ def _keep_by_month(
     ]
     if changes:
         session.execute(update(model), changes)
+
+
+@dataclass(frozen=True)
+class PairingChoices:
+    """Who can be paired in the centres: mentors with their number of learners (fewest
+    first), learners without a mentor first, and each paired learner's current mentor."""
+
+    mentors: list[tuple[User, int]]
+    unpaired: list[User]
+    paired: list[tuple[User, str]]  # learner, her current mentor's name
+
+
+def pairing_choices(session: Session, centre_ids: list[int]) -> PairingChoices:
+    """Two queries, whatever the size of the centres."""
+    if not centre_ids:
+        return PairingChoices([], [], [])
+    people = list(
+        session.scalars(
+            select(User)
+            .where(
+                User.centre_id.in_(centre_ids),
+                User.role.in_((LEARNER, MENTOR)),
+                User.active.is_(True),
+                User.deleted_at.is_(None),
+            )
+            .order_by(User.display_name, User.id)
+        )
+    )
+    mentor_of: dict[int, int] = {
+        learner_id: mentor_id
+        for learner_id, mentor_id in session.execute(
+            select(Pairing.learner_id, Pairing.mentor_id)
+            .join(User, User.id == Pairing.learner_id)
+            .where(Pairing.ended_at.is_(None), User.centre_id.in_(centre_ids))
+        )
+    }
+    names = {p.id: p.display_name for p in people}
+    load: dict[int, int] = {}
+    for mentor_id in mentor_of.values():
+        load[mentor_id] = load.get(mentor_id, 0) + 1
+    mentors = sorted(
+        ((p, load.get(p.id, 0)) for p in people if p.role == MENTOR),
+        key=lambda pair: (pair[1], pair[0].display_name),
+    )
+    learners = [p for p in people if p.role == LEARNER]
+    return PairingChoices(
+        mentors=mentors,
+        unpaired=[p for p in learners if p.id not in mentor_of],
+        paired=[(p, names.get(mentor_of[p.id], "–")) for p in learners if p.id in mentor_of],
+    )
+
+
+def current_pairing(session: Session, learner: User) -> Pairing | None:
+    """The learner's active pairing (with her mentor), if she has one."""
+    return session.scalars(
+        select(Pairing)
+        .options(joinedload(Pairing.mentor))
+        .where(Pairing.learner_id == learner.id, Pairing.ended_at.is_(None))
+    ).first()
+
+
+def active_pairings_page(
+    session: Session, centre_ids: list[int], page: int, page_size: int
+) -> tuple[list[Pairing], int]:
+    """One page of the active pairings of the centres (newest first), and how many there are."""
+    if not centre_ids:
+        return [], 0
+    in_centres = Pairing.learner_id.in_(select(User.id).where(User.centre_id.in_(centre_ids)))
+    active = (Pairing.ended_at.is_(None), in_centres)
+    total = session.scalar(select(func.count(Pairing.id)).where(*active)) or 0
+    rows = list(
+        session.scalars(
+            select(Pairing)
+            .options(joinedload(Pairing.mentor), joinedload(Pairing.learner))
+            .where(*active)
+            .order_by(Pairing.started_at.desc(), Pairing.id.desc())
+            .limit(page_size)
+            .offset((max(1, page) - 1) * page_size)
+        )
+    )
+    return rows, total
+
+
+def learners_of_mentor(session: Session, mentor: User) -> list[User]:
+    """The mentor's current learners, by name."""
+    return list(
+        session.scalars(
+            select(User)
+            .join(Pairing, Pairing.learner_id == User.id)
+            .where(Pairing.mentor_id == mentor.id, Pairing.ended_at.is_(None))
+            .order_by(User.display_name)
+        )
+    )

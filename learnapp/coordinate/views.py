@@ -18,6 +18,8 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
 from learnapp import accounts, audit, form_keys
@@ -30,11 +32,12 @@ from learnapp.access import (
     roles_required,
     signed_in,
 )
+from learnapp.auth import throttle
 from learnapp.clock import local_now
 from learnapp.content import get_library
-from learnapp.coordinate import reports, retention, services
+from learnapp.coordinate import people, reports, retention, services, warnings
 from learnapp.coordinate.csv_export import to_csv
-from learnapp.coordinate.forms import AccountForm, PairingForm
+from learnapp.coordinate.forms import AccountForm, DismissForm, PairingForm
 from learnapp.db import get_session
 from learnapp.models import Centre, Pairing, User
 from learnapp.models.base import utcnow
@@ -56,13 +59,21 @@ def _days(name: str, default: int) -> int:
 @bp.get("")
 @roles_required(*STAFF)
 def overview() -> ResponseReturnValue:
-    """Early warnings first: who may be slipping away."""
+    """Early warnings, most urgent first: who may be slipping away, and what to do."""
     inactive_days = _days("inactive_days", current_app.config["EARLY_WARNING_INACTIVE_DAYS"])
     session_days = _days("session_days", current_app.config["EARLY_WARNING_SESSION_DAYS"])
-    warnings = reports.early_warnings(get_session(), _centre_ids(), inactive_days, session_days)
+    reason = request.args.get("reason", "")
+    found = warnings.warning_page(
+        get_session(),
+        _centre_ids(),
+        inactive_days,
+        session_days,
+        page=whole_number(request.args.get("page")) or 1,
+        kind=reason if reason in warnings.KINDS else "",
+    )
     return render_template(
         "coordinate/overview.html",
-        warnings=warnings,
+        found=found,
         inactive_days=inactive_days,
         session_days=session_days,
     )
@@ -71,11 +82,55 @@ def overview() -> ResponseReturnValue:
 @bp.get("/accounts")
 @roles_required(*STAFF)
 def accounts_list() -> ResponseReturnValue:
-    """Learners and mentors of the coordinator's centres."""
+    """Learners and mentors of the coordinator's centres: searched, filtered, 50 a page."""
     db = get_session()
-    centres = services.centres_of(db, signed_in())
-    people = services.accounts_of(db, [c.id for c in centres])
-    return render_template("coordinate/accounts.html", people=people, centres=centres)
+    wanted = people.AccountFilter.from_args(request.args)
+    found = people.find_accounts(db, _centre_ids(), wanted)
+    return render_template("coordinate/accounts.html", found=found, wanted=found.wanted)
+
+
+@bp.get("/people/<int:user_id>")
+@roles_required(*STAFF)
+def person(user_id: int) -> ResponseReturnValue:
+    """One learner or mentor with everything a coordinator can do for them."""
+    db = get_session()
+    account = account_or_404(db, signed_in(), user_id)
+    pairing = services.current_pairing(db, account) if account.role == LEARNER else None
+    return render_template(
+        "coordinate/person.html",
+        person=account,
+        pairing=pairing,
+        learners=services.learners_of_mentor(db, account) if account.role == MENTOR else [],
+        locked=bool(throttle.locked_among([account.username])),
+        dismissals=warnings.dismissals_of(db, account),
+        reasons=warnings.REASONS,
+    )
+
+
+def _confirmed() -> bool:
+    """The POST came from a confirmation page (which alone carries this field)."""
+    return request.form.get("confirm") == "yes"
+
+
+def _confirmation(
+    *,
+    title: str,
+    consequences: list[str],
+    action: str,
+    button: str,
+    back: str,
+    hidden: dict[str, str] | None = None,
+) -> ResponseReturnValue:
+    """The page that asks before a destructive action; nothing has changed yet."""
+    return render_template(
+        "coordinate/confirm.html",
+        title=title,
+        consequences=consequences,
+        action=action,
+        button=button,
+        back=back,
+        hidden=hidden or {},
+    )
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
@@ -119,20 +174,54 @@ def account_new() -> ResponseReturnValue:
 @bp.post("/accounts/<int:user_id>/active")
 @roles_required(*STAFF)
 def account_active(user_id: int) -> ResponseReturnValue:
-    """Deactivate or reactivate an account."""
+    """Deactivate (after a confirmation) or reactivate an account."""
     db = get_session()
     account = account_or_404(db, signed_in(), user_id)
-    accounts.set_active(db, signed_in(), account, request.form.get("active") == "1")
+    active = request.form.get("active") == "1"
+    if not active and account.active and not _confirmed():
+        return _confirmation(
+            title=_("Deactivate the account of %(name)s?", name=account.display_name),
+            consequences=[
+                _(
+                    "%(name)s can no longer sign in and is signed out on every device.",
+                    name=account.display_name,
+                ),
+                _("Nothing is deleted. You can reactivate the account later."),
+            ],
+            action=url_for("coordinate.account_active", user_id=account.id),
+            button=_("Yes, deactivate"),
+            back=url_for("coordinate.person", user_id=account.id),
+            hidden={"active": "0"},
+        )
+    accounts.set_active(db, signed_in(), account, active)
     flash(_("Saved."), "success")
-    return redirect(url_for("coordinate.accounts_list"))
+    return redirect(url_for("coordinate.person", user_id=account.id))
 
 
 @bp.post("/accounts/<int:user_id>/password")
 @roles_required(*STAFF)
 def account_password(user_id: int) -> ResponseReturnValue:
-    """Give any account of the centre a temporary password."""
+    """Give any account of the centre a temporary password (after a confirmation)."""
     db = get_session()
     account = account_or_404(db, signed_in(), user_id)
+    if not _confirmed():
+        return _confirmation(
+            title=_("A new password for %(name)s?", name=account.display_name),
+            consequences=[
+                _(
+                    "The present password of %(name)s stops working at once.",
+                    name=account.display_name,
+                ),
+                _(
+                    "%(name)s is signed out on every device and chooses a new password at the "
+                    "next sign-in.",
+                    name=account.display_name,
+                ),
+            ],
+            action=url_for("coordinate.account_password", user_id=account.id),
+            button=_("Yes, give a new password"),
+            back=url_for("coordinate.person", user_id=account.id),
+        )
     password = accounts.set_temporary_password(db, signed_in(), account)
     return render_template("coordinate/created.html", user=account, password=password, reset=True)
 
@@ -145,24 +234,82 @@ def account_unlock(user_id: int) -> ResponseReturnValue:
     account = account_or_404(db, signed_in(), user_id)
     accounts.unlock(db, signed_in(), account)
     flash(_("%(name)s can sign in again.", name=account.display_name), "success")
-    return redirect(url_for("coordinate.accounts_list"))
+    return redirect(url_for("coordinate.person", user_id=account.id))
+
+
+def _pairing_form(db: Session, centre_ids: list[int], chosen: int | None) -> PairingForm:
+    """Mentors with their number of learners; learners without a mentor first. The learner
+    chosen in the address (from her page) is preselected, else the first without a mentor."""
+    choices = services.pairing_choices(db, centre_ids)
+    form = PairingForm()
+    form.mentor.choices = [
+        SelectChoice(
+            m.id,
+            ngettext(
+                "%(name)s (%(num)d learner)",
+                "%(name)s (%(num)d learners)",
+                count,
+                name=m.display_name,
+            ),
+        )
+        for m, count in choices.mentors
+    ]
+    unpaired = [SelectChoice(p.id, p.display_name) for p in choices.unpaired]
+    paired = [
+        SelectChoice(p.id, _("%(name)s (mentor: %(mentor)s)", name=p.display_name, mentor=m))
+        for p, m in choices.paired
+    ]
+    form.learner.choices = {
+        "": [SelectChoice(0, _("Please choose a learner"))],
+        str(_("Without a mentor")): unpaired,
+        str(_("With a mentor (the tandem ends)")): paired,
+    }
+    if not form.is_submitted():
+        known = {p.id for p in choices.unpaired} | {p.id for p, _m in choices.paired}
+        if chosen in known:
+            form.learner.data = chosen
+        else:
+            form.learner.data = choices.unpaired[0].id if choices.unpaired else 0
+    return form
 
 
 @bp.route("/pairings", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def pairings() -> ResponseReturnValue:
-    """Active pairings and a form to pair a mentor with a learner."""
+    """A form to pair a mentor with a learner, and the active tandems, 50 a page."""
     db = get_session()
     centre_ids = _centre_ids()
-    people = services.accounts_of(db, centre_ids)
-    form = PairingForm()
-    form.mentor.choices = [
-        SelectChoice(p.id, p.display_name) for p in people if p.role == MENTOR and p.active
-    ]
-    form.learner.choices = [
-        SelectChoice(p.id, p.display_name) for p in people if p.role == LEARNER and p.active
-    ]
+    form = _pairing_form(db, centre_ids, whole_number(request.args.get("learner")))
     if form.validate_on_submit():
+        learner = db.get(User, form.learner.data)
+        current = services.current_pairing(db, learner) if learner is not None else None
+        mentor = db.get(User, form.mentor.data)
+        if (
+            current is not None
+            and mentor is not None
+            and learner is not None
+            and current.mentor_id != mentor.id
+            and not _confirmed()
+        ):
+            return _confirmation(
+                title=_(
+                    "Pair %(learner)s with %(mentor)s?",
+                    learner=learner.display_name,
+                    mentor=mentor.display_name,
+                ),
+                consequences=[
+                    _(
+                        "%(learner)s is in a tandem with %(old)s. This tandem ends.",
+                        learner=learner.display_name,
+                        old=current.mentor.display_name,
+                    ),
+                    _("The sessions so far stay in the history."),
+                ],
+                action=url_for("coordinate.pairings"),
+                button=_("Yes, pair them"),
+                back=url_for("coordinate.pairings"),
+                hidden={"mentor": str(mentor.id), "learner": str(learner.id)},
+            )
         try:
             pairing = services.pair_chosen(db, signed_in(), form.mentor.data, form.learner.data)
         except services.PairingRefused as refused:
@@ -177,26 +324,72 @@ def pairings() -> ResponseReturnValue:
                 "success",
             )
             return redirect(url_for("coordinate.pairings"))
+    page = whole_number(request.args.get("page")) or 1
+    active, total = services.active_pairings_page(db, centre_ids, page, people.PAGE_SIZE)
+    pages = max(1, -(-total // people.PAGE_SIZE))
     status = 400 if form.is_submitted() and form.errors else 200
     return render_template(
         "coordinate/pairings.html",
         form=form,
-        pairings=services.active_pairings(db, centre_ids),
+        pairings=active,
+        total=total,
+        page=min(page, pages),
+        pages=pages,
     ), status
 
 
 @bp.post("/pairings/<int:pairing_id>/end")
 @roles_required(*STAFF)
 def pairing_end(pairing_id: int) -> ResponseReturnValue:
-    """End a pairing (it stays in the history)."""
+    """End a pairing after a confirmation (it stays in the history)."""
     db = get_session()
     pairing = db.get(Pairing, pairing_id)
     if pairing is None:
         abort(404)
     account_or_404(db, signed_in(), pairing.learner_id)
+    back = url_for("coordinate.person", user_id=pairing.learner_id)
+    if pairing.ended_at is None and not _confirmed():
+        return _confirmation(
+            title=_(
+                "End the tandem of %(mentor)s and %(learner)s?",
+                mentor=pairing.mentor.display_name,
+                learner=pairing.learner.display_name,
+            ),
+            consequences=[
+                _(
+                    "%(learner)s has no mentor afterwards, until you pair her again.",
+                    learner=pairing.learner.display_name,
+                ),
+                _(
+                    "%(mentor)s no longer sees her page. The sessions so far stay in the history.",
+                    mentor=pairing.mentor.display_name,
+                ),
+            ],
+            action=url_for("coordinate.pairing_end", pairing_id=pairing.id),
+            button=_("Yes, end the tandem"),
+            back=back,
+        )
     services.end_pairing(db, signed_in(), pairing)
     flash(_("The pairing has ended."), "success")
-    return redirect(url_for("coordinate.pairings"))
+    return redirect(back)
+
+
+@bp.route("/warnings/<int:user_id>/<kind>/dismiss", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def warning_dismiss(user_id: int, kind: str) -> ResponseReturnValue:
+    """Put one early warning aside with a reason; it comes back when something new happens."""
+    db = get_session()
+    account = account_or_404(db, signed_in(), user_id)
+    if kind not in warnings.KINDS:
+        abort(404)
+    form = DismissForm()
+    form.reason.choices = [SelectChoice(code, label) for code, label in warnings.REASONS.items()]
+    if form.validate_on_submit():
+        warnings.dismiss(db, signed_in(), account, kind, form.reason.data)
+        flash(_("The warning about %(name)s is put aside.", name=account.display_name), "success")
+        return redirect(url_for("coordinate.overview"))
+    status = 400 if form.is_submitted() and form.errors else 200
+    return render_template("coordinate/dismiss.html", form=form, person=account, kind=kind), status
 
 
 def _learner(user_id: int) -> User:
@@ -256,10 +449,10 @@ def export(user_id: int) -> ResponseReturnValue:
 @bp.route("/learners/<int:user_id>/delete", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def delete(user_id: int) -> ResponseReturnValue:
-    """Delete a learner's personal data after a confirmation."""
+    """Delete a learner's personal data; only the confirmation page's button does it."""
     db = get_session()
     learner = _learner(user_id)
-    if request.method == "POST":  # CSRFProtect has checked the token
+    if request.method == "POST" and _confirmed():  # CSRFProtect has checked the token
         services.delete_learner(db, signed_in(), learner)
         flash(_("The learner's personal data is deleted."), "success")
         return redirect(url_for("coordinate.accounts_list"))

@@ -87,6 +87,13 @@ STORED_DATA: tuple[StoredData, ...] = (
         _l("The mentor who held the session; the learner (what is shared with her)"),
     ),
     StoredData(
+        ("warning_dismissal",),
+        _l("Early warnings put aside: about whom, why, by whom and when"),
+        _l("So that a coordinator's list shows what still needs doing"),
+        UNTIL_DELETED,
+        _l("Coordinators of the centre"),
+    ),
+    StoredData(
         ("audit_entry",),
         _l("Audit log: which staff member looked at or changed whose data, and when"),
         _l("To be able to check that nobody looks at data without reason"),

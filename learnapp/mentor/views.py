@@ -89,9 +89,12 @@ def learner(learner_id: int) -> ResponseReturnValue:
 @bp.post("/learners/<int:learner_id>/password")
 @roles_required(*STAFF)
 def reset_password(learner_id: int) -> ResponseReturnValue:
-    """Give a learner a temporary password that they change at the next sign-in."""
+    """Give a learner a temporary password that they change at the next sign-in, after a
+    confirmation: a POST without it shows the confirmation page and changes nothing."""
     db = get_session()
     person = learner_or_404(db, signed_in(), learner_id)
+    if request.form.get("confirm") != "yes":  # only the confirmation page carries it
+        return render_template("mentor/temporary_password.html", learner=person, password=None)
     password = accounts.set_temporary_password(db, signed_in(), person)
     return render_template("mentor/temporary_password.html", learner=person, password=password)
 

@@ -12,6 +12,7 @@ from learnapp.models.mentoring import (
     TandemSession,
 )
 from learnapp.models.people import CONTRASTS, TEXT_SIZES, Centre, User
+from learnapp.models.warnings import WarningDismissal
 
 __all__ = [
     "PLACES",
@@ -30,4 +31,5 @@ __all__ = [
     "ScenarioChoice",
     "ScenarioRun",
     "User",
+    "WarningDismissal",
 ]

@@ -26,6 +26,7 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> Frozen:
     """Stop the clock the early warnings read, so "exactly N days" means exactly that."""
     clock = Frozen(FROZEN_AT)
     monkeypatch.setattr("learnapp.coordinate.reports.utcnow", lambda: clock.utc)
+    monkeypatch.setattr("learnapp.coordinate.warnings.utcnow", lambda: clock.utc)
     return clock
 
 

@@ -103,6 +103,9 @@ class Walk:
     session: dict[str, Any] = field(default_factory=dict)  # put into the actor's session
 
 
+# The field only a confirmation page sends: without it a destructive POST changes nothing.
+CONFIRMED = {"confirm": "yes"}
+
 WALK: dict[tuple[str, str], Walk] = {
     # --- signing in and out ---
     ("POST", "auth.login"): Walk(
@@ -164,7 +167,10 @@ WALK: dict[tuple[str, str], Walk] = {
     ),
     # --- mentoring ---
     ("POST", "mentor.reset_password"): Walk(
-        "mentor_a", url=lambda ids: {"learner_id": ids.learner_a}, ok_status=200
+        "mentor_a",
+        url=lambda ids: {"learner_id": ids.learner_a},
+        data=lambda _ids: CONFIRMED,
+        ok_status=200,
     ),
     ("POST", "mentor.unlock"): Walk(
         "mentor_a",
@@ -212,10 +218,15 @@ WALK: dict[tuple[str, str], Walk] = {
         ok_status=200,  # the page with the temporary password
     ),
     ("POST", "coordinate.account_active"): Walk(
-        "coord_a", url=lambda ids: {"user_id": ids.learner_a2}, data=lambda _ids: {"active": "0"}
+        "coord_a",
+        url=lambda ids: {"user_id": ids.learner_a2},
+        data=lambda _ids: {"active": "0", **CONFIRMED},
     ),
     ("POST", "coordinate.account_password"): Walk(
-        "coord_a", url=lambda ids: {"user_id": ids.learner_a2}, ok_status=200
+        "coord_a",
+        url=lambda ids: {"user_id": ids.learner_a2},
+        data=lambda _ids: CONFIRMED,
+        ok_status=200,
     ),
     ("POST", "coordinate.account_unlock"): Walk(
         "coord_a",
@@ -227,12 +238,19 @@ WALK: dict[tuple[str, str], Walk] = {
         data=lambda ids: {"mentor": str(ids.mentor_a), "learner": str(ids.learner_a2)},
     ),
     ("POST", "coordinate.pairing_end"): Walk(
-        "coord_a", url=lambda ids: {"pairing_id": ids.pairing_id}
+        "coord_a", url=lambda ids: {"pairing_id": ids.pairing_id}, data=lambda _ids: CONFIRMED
+    ),
+    ("POST", "coordinate.warning_dismiss"): Walk(
+        "coord_a",
+        url=lambda ids: {"user_id": ids.learner_a2, "kind": "inactive"},
+        data=lambda _ids: {"reason": "away"},
     ),
     ("POST", "coordinate.login_card"): Walk(
         "coord_a", url=lambda ids: {"user_id": ids.learner_a2}, ok_status=200
     ),
-    ("POST", "coordinate.delete"): Walk("coord_a", url=lambda ids: {"user_id": ids.learner_a2}),
+    ("POST", "coordinate.delete"): Walk(
+        "coord_a", url=lambda ids: {"user_id": ids.learner_a2}, data=lambda _ids: CONFIRMED
+    ),
     # --- administration ---
     ("POST", "admin.overview"): Walk(
         "admin", data=lambda _ids: {"action": "centre", "c-name": "Zentrum C", "c-town": "Emden"}

@@ -41,6 +41,7 @@ def _give_password(client: FlaskClient, world: World, lang: str = "de") -> tuple
     Auth(client).login("coorda")
     response = Auth(client).post(
         f"/coordinate/accounts/{world.learner_a}/password?lang={lang}",
+        {"confirm": "yes"},
         token_from="/coordinate/accounts",
     )
     assert response.status_code == 200

@@ -1,0 +1,291 @@
+"""The early-warning list: one list in SQL, most urgent first, paged, with dismissals.
+
+Each entry is (kind, person, lesson or mentor, since): `since` is the newest event that makes
+the entry what it is (her last activity, her newest wrong answer on the lesson, the tandem's
+last session or its start, the mentor's last session or the account's start). A dismissal of
+(person, kind) hides the entries of that kind whose `since` is not newer than the dismissal:
+the entry comes back as soon as something new happens (she signs in and goes quiet again, she
+answers wrongly again, the tandem meets and stops again).
+
+Every part starts from the coordinator's centres and the counts per reason come from SQL; only
+one page of people is loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    SQLColumnExpression,
+    String,
+    Subquery,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from learnapp import audit
+from learnapp.access import LEARNER, MENTOR
+from learnapp.coordinate.people import PAGE_SIZE, current_mentor_names
+from learnapp.models import Pairing, QuizAttempt, TandemSession, User, WarningDismissal
+from learnapp.models.base import utcnow
+from learnapp.progress_rules import stuck_lessons_query
+
+STUCK = "stuck"
+INACTIVE = "inactive"
+QUIET_PAIR = "pairs"
+QUIET_MENTOR = "mentors"
+# Most urgent first: a learner asking for help by failing, then silence, then quiet tandems.
+KINDS = (STUCK, INACTIVE, QUIET_PAIR, QUIET_MENTOR)
+
+REASONS: dict[str, LazyString] = {
+    "contacted": _l("We have spoken with them"),
+    "away": _l("Away for a while (holiday, illness)"),
+    "paused": _l("Taking a break on purpose"),
+    "handled": _l("Already taken care of"),
+}
+DISMISSED = "warning-dismissed"
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    person: User
+    since: datetime
+    lesson_id: str | None = None
+    mentor: User | None = None  # the tandem's mentor (quiet tandems)
+    current_mentor: str | None = None  # learners: the name of their mentor, None if unpaired
+
+
+@dataclass
+class WarningPage:
+    entries: list[Entry]
+    counts: dict[str, int]
+    page: int
+    pages: int
+    kind: str = ""
+    by_kind: dict[str, list[Entry]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def _as_time(column: ColumnElement[Any]) -> ColumnElement[datetime]:
+    return type_coerce(column, DateTime)
+
+
+def _later(first: SQLColumnExpression[Any], second: SQLColumnExpression[Any]) -> ColumnElement[Any]:
+    """The later of two times, NULL meaning "never" (GREATEST is not in SQLite)."""
+    return case((second.is_(None), first), (first >= second, first), else_=second)
+
+
+def entries_query(
+    centre_ids: list[int], inactive_days: int, session_days: int, now: datetime
+) -> Subquery:
+    """(kind, rank, person_id, mentor_id, lesson_id, since) of every warning in the centres."""
+    inactive_since = now - timedelta(days=inactive_days)
+    quiet_since = now - timedelta(days=session_days)
+    in_centres = User.centre_id.in_(centre_ids)
+    learners = select(User.id).where(
+        in_centres, User.role == LEARNER, User.active.is_(True), User.deleted_at.is_(None)
+    )
+    no_mentor = cast(null(), Integer)
+    no_lesson = cast(null(), String)
+
+    stuck = stuck_lessons_query(learners).subquery()
+    newest_wrong = (
+        select(func.max(QuizAttempt.created_at))
+        .where(
+            QuizAttempt.user_id == stuck.c.user_id,
+            QuizAttempt.lesson_id == stuck.c.lesson_id,
+            QuizAttempt.correct.is_(False),
+        )
+        .scalar_subquery()
+    )
+    stuck_part = select(
+        literal(STUCK).label("kind"),
+        literal(KINDS.index(STUCK)).label("rank"),
+        stuck.c.user_id.label("person_id"),
+        no_mentor.label("mentor_id"),
+        stuck.c.lesson_id.label("lesson_id"),
+        _as_time(newest_wrong).label("since"),
+    )
+
+    last_seen = func.coalesce(User.last_active_at, User.created_at)
+    inactive_part = select(
+        literal(INACTIVE),
+        literal(KINDS.index(INACTIVE)),
+        User.id,
+        no_mentor,
+        no_lesson,
+        _as_time(last_seen),
+    ).where(User.id.in_(learners), last_seen < inactive_since)
+
+    pair_last_held = (
+        select(func.max(TandemSession.starts_at))
+        .where(
+            TandemSession.mentor_id == Pairing.mentor_id,
+            TandemSession.learner_id == Pairing.learner_id,
+            TandemSession.took_place.is_(True),
+        )
+        .scalar_subquery()
+    )
+    pairs_part = select(
+        literal(QUIET_PAIR),
+        literal(KINDS.index(QUIET_PAIR)),
+        Pairing.learner_id,
+        Pairing.mentor_id,
+        no_lesson,
+        _as_time(_later(Pairing.started_at, pair_last_held)),
+    ).where(
+        Pairing.ended_at.is_(None),
+        Pairing.learner_id.in_(select(User.id).where(in_centres)),
+        Pairing.started_at < quiet_since,
+        or_(pair_last_held.is_(None), pair_last_held < quiet_since),
+    )
+
+    mentor_last_held = (
+        select(func.max(TandemSession.starts_at))
+        .where(TandemSession.mentor_id == User.id, TandemSession.took_place.is_(True))
+        .scalar_subquery()
+    )
+    mentors_part = select(
+        literal(QUIET_MENTOR),
+        literal(KINDS.index(QUIET_MENTOR)),
+        User.id,
+        no_mentor,
+        no_lesson,
+        _as_time(_later(User.created_at, mentor_last_held)),
+    ).where(
+        User.role == MENTOR,
+        User.active.is_(True),
+        in_centres,
+        User.created_at < quiet_since,
+        or_(mentor_last_held.is_(None), mentor_last_held < quiet_since),
+    )
+    return union_all(stuck_part, inactive_part, pairs_part, mentors_part).subquery("warning")
+
+
+def _not_dismissed(entries: Subquery) -> ColumnElement[bool]:
+    dismissed = select(WarningDismissal.id).where(
+        WarningDismissal.user_id == entries.c.person_id,
+        WarningDismissal.kind == entries.c.kind,
+        WarningDismissal.dismissed_at >= entries.c.since,
+    )
+    return ~dismissed.exists()
+
+
+def warning_page(
+    session: Session,
+    centre_ids: list[int],
+    inactive_days: int,
+    session_days: int,
+    page: int = 1,
+    kind: str = "",
+) -> WarningPage:
+    """One page (PAGE_SIZE entries) of the open warnings, and how many there are of each kind."""
+    counts = dict.fromkeys(KINDS, 0)
+    if not centre_ids:
+        return WarningPage([], counts, 1, 1, kind)
+    entries = entries_query(centre_ids, inactive_days, session_days, utcnow())
+    still_open = _not_dismissed(entries)
+    for name, count in session.execute(
+        select(entries.c.kind, func.count()).where(still_open).group_by(entries.c.kind)
+    ):
+        counts[name] = count
+    shown = counts[kind] if kind else sum(counts.values())
+    pages = max(1, -(-shown // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    wanted = [still_open] + ([entries.c.kind == kind] if kind else [])
+    rows = session.execute(
+        select(entries)
+        .where(and_(*wanted))
+        .order_by(entries.c.rank, entries.c.since, entries.c.person_id, entries.c.lesson_id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    people_ids = {row.person_id for row in rows} | {row.mentor_id for row in rows if row.mentor_id}
+    people = (
+        {user.id: user for user in session.scalars(select(User).where(User.id.in_(people_ids)))}
+        if people_ids
+        else {}
+    )
+    learner_ids = [row.person_id for row in rows if row.kind in (STUCK, INACTIVE)]
+    mentors = current_mentor_names(session, learner_ids)
+    found = [
+        Entry(
+            kind=row.kind,
+            person=people[row.person_id],
+            since=row.since,
+            lesson_id=row.lesson_id,
+            mentor=people.get(row.mentor_id) if row.mentor_id else None,
+            current_mentor=mentors.get(row.person_id),
+        )
+        for row in rows
+    ]
+    result = WarningPage(found, counts, page, pages, kind)
+    for entry in found:
+        result.by_kind.setdefault(entry.kind, []).append(entry)
+    return result
+
+
+def dismiss(session: Session, actor: User, person: User, kind: str, reason: str) -> None:
+    """Put this warning about this person aside with a reason (kept, and in the audit log).
+
+    Once per (person, kind) in the database: a second dismissal replaces the reason and time.
+    """
+    now = utcnow()
+    existing = _dismissal(session, person.id, kind)
+    if existing is None:
+        try:
+            with session.begin_nested():  # dismissed at the same moment from another tablet
+                session.add(
+                    WarningDismissal(
+                        user_id=person.id,
+                        kind=kind,
+                        reason=reason,
+                        dismissed_by_id=actor.id,
+                        dismissed_at=now,
+                    )
+                )
+        except IntegrityError:
+            existing = _dismissal(session, person.id, kind)
+    if existing is not None:
+        existing.reason, existing.dismissed_by_id, existing.dismissed_at = reason, actor.id, now
+    audit.record(session, actor, DISMISSED, person, f"{kind}: {reason}")
+
+
+def _dismissal(session: Session, user_id: int, kind: str) -> WarningDismissal | None:
+    return session.scalars(
+        select(WarningDismissal).where(
+            WarningDismissal.user_id == user_id, WarningDismissal.kind == kind
+        )
+    ).first()
+
+
+def dismissals_of(session: Session, person: User) -> list[tuple[WarningDismissal, str | None]]:
+    """The warnings put aside about this person, newest first, with who put them aside."""
+    rows = session.execute(
+        select(WarningDismissal, User.display_name)
+        .outerjoin(User, User.id == WarningDismissal.dismissed_by_id)
+        .where(WarningDismissal.user_id == person.id)
+        .order_by(WarningDismissal.dismissed_at.desc())
+    )
+    return [(dismissal, name) for dismissal, name in rows]
