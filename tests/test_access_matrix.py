@@ -208,8 +208,8 @@ ROUTES = [
     route("POST", "coordinate.pairings", COORDINATION),
     route("GET", "coordinate.report", COORDINATION),
     route("GET", "coordinate.report_csv", COORDINATION),
+    route("GET", "coordinate.card_sheet", COORDINATION),
     route("GET", "coordinate.login_card", LEARNER_A_ACCOUNT),
-    route("POST", "coordinate.login_card", LEARNER_A_ACCOUNT),
     route("GET", "coordinate.login_qr", LEARNER_A_ACCOUNT),
     route("GET", "coordinate.export", LEARNER_A_ACCOUNT),
     route("GET", "coordinate.delete", LEARNER_A_ACCOUNT),
@@ -502,7 +502,6 @@ DELETED = [
     post(
         "unlock (mentor page)", "mentor.unlock", GONE_FOR_MENTOR_PAGES, learner_id="learner_deleted"
     ),
-    post("card with a new password", "coordinate.login_card", GONE, user_id="learner_deleted"),
     post("new password", "coordinate.account_password", GONE, user_id="learner_deleted"),
     post("unlock", "coordinate.account_unlock", GONE, user_id="learner_deleted"),
     post("(re)activate", "coordinate.account_active", GONE, user_id="learner_deleted"),

@@ -23,6 +23,7 @@ PAGES = {
         "/coordinate/reports.csv",
         "/coordinate/accounts",
         "/coordinate/pairings",
+        "/coordinate/cards/today",  # every generated learner is made today
     ],
 }
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import segno
 from flask import (
     Blueprint,
     Response,
@@ -33,6 +32,7 @@ from learnapp.access import (
 from learnapp.clock import local_now
 from learnapp.content import get_library
 from learnapp.coordinate import reports, services
+from learnapp.coordinate.cards import learners_created_on, qr_svg
 from learnapp.coordinate.csv_export import to_csv
 from learnapp.coordinate.forms import AccountForm, PairingForm
 from learnapp.db import get_session
@@ -209,22 +209,20 @@ def _card_address(user: User) -> str:
     return url_for("auth.login", username=user.username, _external=True)
 
 
-@bp.route("/learners/<int:user_id>/card", methods=["GET", "POST"])
+@bp.get("/learners/<int:user_id>/card")
 @roles_required(*STAFF)
 def login_card(user_id: int) -> ResponseReturnValue:
-    """A printable login card; a password is printed only when set now (POST)."""
-    db = get_session()
+    """A printable login card without the password (that is printed only when it is given)."""
     learner = _learner(user_id)
-    password = None
-    if request.method == "POST":
-        password = accounts.set_temporary_password(db, signed_in(), learner)
-    return render_template(
-        "coordinate/card.html",
-        learner=learner,
-        password=password,
-        address=_card_address(learner),
-        site=request.host_url,
-    )
+    return render_template("coordinate/card.html", learner=learner, site=request.host_url)
+
+
+@bp.get("/cards/today")
+@roles_required(*STAFF)
+def card_sheet() -> ResponseReturnValue:
+    """Login cards of every learner created today at the coordinator's centres, for a class."""
+    learners = learners_created_on(get_session(), _centre_ids(), local_now().date())
+    return render_template("coordinate/card_sheet.html", learners=learners, site=request.host_url)
 
 
 @bp.get("/learners/<int:user_id>/qr.svg")
@@ -232,8 +230,11 @@ def login_card(user_id: int) -> ResponseReturnValue:
 def login_qr(user_id: int) -> ResponseReturnValue:
     """QR code that opens the sign-in page with the username filled in."""
     learner = _learner(user_id)
-    svg = segno.make(_card_address(learner), error="m").svg_inline(scale=6, border=2)
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+    return Response(
+        qr_svg(_card_address(learner)),
+        mimetype="image/svg+xml",
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @bp.get("/learners/<int:user_id>/export.json")

@@ -226,9 +226,6 @@ WALK: dict[tuple[str, str], Walk] = {
     ("POST", "coordinate.pairing_end"): Walk(
         "coord_a", url=lambda ids: {"pairing_id": ids.pairing_id}
     ),
-    ("POST", "coordinate.login_card"): Walk(
-        "coord_a", url=lambda ids: {"user_id": ids.learner_a2}, ok_status=200
-    ),
     ("POST", "coordinate.delete"): Walk("coord_a", url=lambda ids: {"user_id": ids.learner_a2}),
     # --- administration ---
     ("POST", "admin.overview"): Walk(
