@@ -208,6 +208,7 @@ ROUTES = [
     route("POST", "coordinate.pairings", COORDINATION),
     route("GET", "coordinate.report", COORDINATION),
     route("GET", "coordinate.report_csv", COORDINATION),
+    route("GET", "coordinate.report_xlsx", COORDINATION),
     route("GET", "coordinate.card_sheet", COORDINATION),
     route("GET", "coordinate.login_card", LEARNER_A_ACCOUNT),
     route("GET", "coordinate.login_qr", LEARNER_A_ACCOUNT),

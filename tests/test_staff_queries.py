@@ -16,11 +16,12 @@ from learnapp.progress_rules import STUCK_AFTER_FAILED_CHECKS
 from tests.helpers import Auth, count_queries
 
 PAGES = {
-    "m1": ["/mentor", "/mentor/learners/{learner}"],
+    "m1": ["/mentor", "/mentor/learners/{learner}", "/mentor/sessions/new"],
     "c1": [
         "/coordinate",
         "/coordinate/reports",
         "/coordinate/reports.csv",
+        "/coordinate/reports.xlsx",
         "/coordinate/accounts",
         "/coordinate/pairings",
         "/coordinate/cards/today",  # every generated learner is made today

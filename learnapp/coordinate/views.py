@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from babel.numbers import get_decimal_symbol
 from flask import (
     Blueprint,
     Response,
@@ -16,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
@@ -35,11 +37,13 @@ from learnapp.coordinate import reports, services
 from learnapp.coordinate.cards import learners_created_on, qr_svg
 from learnapp.coordinate.csv_export import to_csv
 from learnapp.coordinate.forms import AccountForm, PairingForm
+from learnapp.coordinate.spreadsheets import report_rows, to_xlsx
 from learnapp.db import get_session
 from learnapp.models import Centre, Pairing, User
 from learnapp.whole_numbers import whole_number
 
 bp = Blueprint("coordinate", __name__, url_prefix="/coordinate")
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STAFF = (COORDINATOR, ADMIN)
 
 
@@ -291,55 +295,27 @@ def report() -> ResponseReturnValue:
 @bp.get("/reports.csv")
 @roles_required(*STAFF)
 def report_csv() -> ResponseReturnValue:
-    """The monthly figures as CSV (spreadsheet-safe)."""
+    """The monthly figures as CSV (spreadsheet-safe; decimals as the page's language writes)."""
     data = _report(services.centres_of(get_session(), signed_in()))
-    rows: list[list[object]] = [
-        [
-            _("Month"),
-            _("Centre"),
-            _("Tandem sessions held"),
-            _("Volunteer hours"),
-            _("Active learners"),
-            _("Lessons completed"),
-            _("New learners"),
-        ]
-    ]
-    for item in data.centres:
-        rows.append(
-            [
-                data.month.label,
-                item.centre.name,
-                item.sessions_held,
-                item.volunteer_hours,
-                item.active_learners,
-                item.lessons_completed,
-                item.new_learners,
-            ]
-        )
-    rows.append([])
-    rows.append(
-        [
-            _("Learner"),
-            _("Username"),
-            _("Lessons completed"),
-            _("Tandem sessions held"),
-            _("Minutes"),
-        ]
-    )
-    for person in data.learners:
-        rows.append(
-            [
-                person.learner.display_name,
-                person.learner.username,
-                person.lessons_completed,
-                person.sessions_held,
-                person.session_minutes,
-            ]
-        )
+    decimal_sign = get_decimal_symbol(str(get_locale() or "de"))
     return Response(
-        to_csv(rows),
+        to_csv(report_rows(data), decimal_sign=decimal_sign),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="digitandem-{data.month.label}.csv"'
+        },
+    )
+
+
+@bp.get("/reports.xlsx")
+@roles_required(*STAFF)
+def report_xlsx() -> ResponseReturnValue:
+    """The monthly figures as an Excel file: numbers are numbers in every spreadsheet program."""
+    data = _report(services.centres_of(get_session(), signed_in()))
+    return Response(
+        to_xlsx(report_rows(data), title=data.month.label),
+        mimetype=XLSX_MIMETYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="digitandem-{data.month.label}.xlsx"'
         },
     )
