@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from flask import current_app
@@ -22,6 +24,9 @@ UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 TEMPORARY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 TEMPORARY_GROUPS = 3
 TEMPORARY_GROUP_LENGTH = 4
+# Usernames: first name + digits without 0 and 1 (see suggest_username).
+USERNAME_DIGITS = "23456789"
+USERNAME_BASE_LENGTH = 12
 
 
 def temporary_password() -> str:
@@ -85,16 +90,30 @@ def sign_in_paused(user: User) -> bool:
     return throttle.is_locked(user.username)
 
 
+def username_base(display_name: str) -> str:
+    """The first name, lower-case ASCII: "Jürgen Weiß" -> "juergen", "Zoë-Anne" -> "zoeanne"."""
+    first = (display_name.split() or ["user"])[0].lower().translate(UMLAUTS)
+    folded = unicodedata.normalize("NFKD", first).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z]+", "", folded)[:USERNAME_BASE_LENGTH] or "user"
+
+
 def suggest_username(session: Session, display_name: str) -> str:
-    """A free username from a display name: "Erika Meyer" -> "erika.meyer" (or with a number)."""
-    base = display_name.lower().translate(UMLAUTS)
-    base = re.sub(r"[^a-z0-9]+", ".", base).strip(".")[:30] or "user"
+    """A free username: the first name and two digits, "Erika Meyer" -> "erika47".
+
+    The digits come from 2-9 only, so a 1 is never read as l or I and a 0 never as O; the name
+    part has no digits, so any l or o in it is a letter. Three digits once all 64 pairs of a
+    name are taken. Whether it is still free when stored is for the unique key to decide.
+    """
+    base = username_base(display_name)
     taken = set(
         session.scalars(select(func.lower(User.username)).where(User.username.like(f"{base}%")))
     )
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}{number}" in taken:
-        number += 1
-    return f"{base}{number}"
+    for length in (2, 3, 4):
+        free = [
+            name
+            for digits in itertools.product(USERNAME_DIGITS, repeat=length)
+            if (name := base + "".join(digits)) not in taken
+        ]
+        if free:
+            return secrets.choice(free)
+    raise RuntimeError(f"no username left for {base!r}")  # 4,000+ people of one first name

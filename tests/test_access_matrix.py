@@ -219,8 +219,9 @@ ROUTES = [
     route("GET", "offline.offline_page", ANYONE),
     route("GET", "offline.lesson_copy", SIGNED_IN_OK),
     route("GET", "offline.course_files", SIGNED_IN_OK),
+    route("GET", "coordinate.report_xlsx", COORDINATION),
+    route("GET", "coordinate.card_sheet", COORDINATION),
     route("GET", "coordinate.login_card", LEARNER_A_ACCOUNT),
-    route("POST", "coordinate.login_card", LEARNER_A_ACCOUNT),
     route("GET", "coordinate.login_qr", LEARNER_A_ACCOUNT),
     route("GET", "coordinate.export", LEARNER_A_ACCOUNT),
     route("GET", "coordinate.delete", LEARNER_A_ACCOUNT),
@@ -517,7 +518,6 @@ DELETED = [
     post(
         "unlock (mentor page)", "mentor.unlock", GONE_FOR_MENTOR_PAGES, learner_id="learner_deleted"
     ),
-    post("card with a new password", "coordinate.login_card", GONE, user_id="learner_deleted"),
     post("new password", "coordinate.account_password", GONE, user_id="learner_deleted"),
     post("unlock", "coordinate.account_unlock", GONE, user_id="learner_deleted"),
     post("(re)activate", "coordinate.account_active", GONE, user_id="learner_deleted"),

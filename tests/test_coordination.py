@@ -2,17 +2,22 @@
 
 import csv
 import io
+import itertools
 import json
+import re
 from datetime import datetime, timedelta
 
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from learnapp import accounts
 from learnapp.clock import local_now
+from learnapp.coordinate import services
 from learnapp.coordinate.csv_export import safe_cell
 from learnapp.db import get_session
 from learnapp.models import (
     AuditEntry,
+    Centre,
     Pairing,
     Progress,
     QuizAttempt,
@@ -51,15 +56,17 @@ def test_create_account_without_email_and_with_a_temporary_password(client, auth
     page = response.get_data(as_text=True)
     password = page.split('class="password-display">')[1].split("<")[0]
     with app.app_context():
-        user = get_session().scalars(select(User).where(User.username == "kaethe.mueller")).one()
+        user = get_session().scalars(select(User).where(User.display_name == "Käthe Müller")).one()
+        assert re.fullmatch(r"kaethe[2-9]{2}", user.username), user.username
         assert user.must_change_password and user.check_password(password)
         assert user.centre_id == world.centre_a
+        username = user.username
     duplicate = auth.post(
         "/coordinate/accounts/new",
         {
             "role": "learner",
             "display_name": "X",
-            "username": "kaethe.mueller",
+            "username": username,
             "centre": str(world.centre_a),
         },
         token_from="/coordinate/accounts/new",
@@ -187,17 +194,116 @@ def test_pairing_with_wrong_role_or_centre_is_refused(client, auth, world, app):
         assert get_session().scalar(select(func.count(Pairing.id))) == 2
 
 
-def test_login_card_prints_a_password_only_when_set_now(client, auth, world):
+def test_login_card_has_no_password_and_offers_no_reset(client, auth, world):
     auth.login("coorda")
     card = client.get(f"/coordinate/learners/{world.learner_a}/card").get_data(as_text=True)
     assert "learnera" in card and "password-display" not in card
+    assert 'class="password-blank"' in card  # a line to write it on by hand
+    assert 'method="post"' not in card.split("<main")[1]  # no "new password" from here
     qr = client.get(f"/coordinate/learners/{world.learner_a}/qr.svg")
-    assert qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
-    fresh = auth.post(
-        f"/coordinate/learners/{world.learner_a}/card",
-        token_from=f"/coordinate/learners/{world.learner_a}/card",
+    assert qr.mimetype == "image/svg+xml"
+    # A complete SVG document: without xmlns an <img> draws nothing.
+    assert b'<svg xmlns="http://www.w3.org/2000/svg"' in qr.data
+
+
+def test_the_card_after_creating_carries_the_password(client, auth, world, app):
+    auth.login("coorda")
+    created = auth.post(
+        "/coordinate/accounts/new",
+        {"role": "learner", "display_name": "Ölaf Łukasz", "centre": str(world.centre_a)},
+        token_from="/coordinate/accounts/new",
+    ).get_data(as_text=True)
+    card = created.split('<article class="login-card"')[1].split("</article>")[0]
+    password = card.split('class="password-display">')[1].split("<")[0]
+    with app.app_context():
+        user = get_session().scalars(select(User).where(User.display_name == "Ölaf Łukasz")).one()
+        assert user.check_password(password)
+        assert re.fullmatch(r"oelaf[2-9]{2}", user.username), user.username
+    assert user.username in card
+    assert f"/coordinate/learners/{user.id}/qr.svg" in card
+
+
+def test_new_usernames_are_first_name_and_two_clear_digits(app, world):
+    with app.app_context():
+        db = get_session()
+        for name, base in (
+            ("Käthe Müller", "kaethe"),
+            ("  Jürgen-Öttö Weiß", "juergenoettoe"[:12]),
+            ("Zoë Brontë", "zoe"),
+            ("Ali", "ali"),
+            ("李", "user"),
+        ):
+            assert re.fullmatch(base + r"[2-9]{2}", accounts.suggest_username(db, name)), name
+
+
+def test_new_usernames_never_repeat_and_grow_when_a_name_is_used_up(app, world):
+    with app.app_context():
+        db = get_session()
+        centre = db.get(Centre, world.centre_a)
+        made = {accounts.suggest_username(db, "Anna") for _ in range(3)}
+        for digits in itertools.product("23456789", repeat=2):  # all 64 pairs taken
+            db.add(User(username="anna" + "".join(digits), display_name="A", role="learner",
+                        password_hash="x", centre=centre))  # fmt: skip
+        db.flush()
+        third = accounts.suggest_username(db, "Anna Bell")
+        assert re.fullmatch(r"anna[2-9]{3}", third), third
+        assert all(re.fullmatch(r"anna[2-9]{2}", name) for name in made)
+
+
+def test_a_taken_username_is_tried_again_by_the_unique_key(app, world, monkeypatch):
+    """Two coordinators creating "Erika" at the same moment: the second insert fails on the
+    unique key and another name is made; nobody sees an error."""
+    with app.app_context():
+        db = get_session()
+        coordinator = db.get(User, world.coord_a)
+        centre = db.get(Centre, world.centre_a)
+        db.add(User(username="erika22", display_name="E", role="learner", password_hash="x",
+                    centre=centre))  # fmt: skip
+        db.flush()
+        suggestions = iter(["erika22", "erika33"])  # the first was taken after the look-up
+        monkeypatch.setattr(accounts, "suggest_username", lambda *_args: next(suggestions))
+        user, _password = services.new_account(
+            db, coordinator, role="learner", display_name="Erika Neu", username=None,
+            centre_id=centre.id, centres=[centre],
+        )  # fmt: skip
+        assert user.username == "erika33"
+
+
+def test_card_sheet_holds_todays_learners_of_the_centre(client, auth, world, app):
+    auth.login("coorda")
+    for name in ("Hanna Heute", "Paul Heute"):
+        auth.post(
+            "/coordinate/accounts/new",
+            {"role": "learner", "display_name": name, "centre": str(world.centre_a)},
+            token_from="/coordinate/accounts/new",
+        )
+    auth.post(
+        "/coordinate/accounts/new",
+        {"role": "mentor", "display_name": "Mara Heute", "centre": str(world.centre_a)},
+        token_from="/coordinate/accounts/new",
     )
-    assert 'class="password-display"' in fresh.get_data(as_text=True)
+    with app.app_context():
+        db = get_session()
+        yesterday = utcnow() - timedelta(days=1, hours=1)
+        for earlier in (world.learner_a, world.learner_a2):
+            db.get(User, earlier).created_at = yesterday
+        db.add(User(username="gestern", display_name="Gestern Gemacht", role="learner",
+                    password_hash="x", centre_id=world.centre_a, created_at=yesterday))  # fmt: skip
+        db.add(User(username="morgen", display_name="Morgen Gemacht", role="learner",
+                    password_hash="x", centre_id=world.centre_a,
+                    created_at=utcnow() + timedelta(days=1, hours=1)))  # fmt: skip
+        db.commit()
+    sheet = client.get("/coordinate/cards/today").get_data(as_text=True)
+    cards = sheet.count('<article class="login-card"')
+    assert cards == 2, cards
+    assert "Hanna Heute" in sheet and "Paul Heute" in sheet
+    assert "Mara Heute" not in sheet and "Gestern Gemacht" not in sheet
+    assert "Morgen Gemacht" not in sheet
+    assert "password-display" not in sheet and sheet.count('class="password-blank"') == 2
+    auth.logout()
+    auth.login("coordb")  # centre B's coordinator: only her own learner made today
+    other = client.get("/coordinate/cards/today").get_data(as_text=True)
+    assert other.count('<article class="login-card"') == 1 and "Grete Lernend" in other
 
 
 def _seed_month(app, world):

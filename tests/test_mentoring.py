@@ -104,21 +104,28 @@ def test_plan_record_and_export_a_session(client, auth, world, app):
     ics = client.get(url + ".ics")
     assert ics.mimetype == "text/calendar"
     event = next(c for c in Calendar.from_ical(ics.data).walk() if c.name == "VEVENT")
-    # In UTC ("Z"): the same moment as 10:00 on the centre's clock.
+    # 10:00 on the centre's clock (its VTIMEZONE: tests/test_calendar_file.py).
     assert event.decoded("dtstart") == when.replace(tzinfo=CENTRE_TZ)
-    assert event.decoded("dtstart").utcoffset() == timedelta(0)
     assert "Erika Lernend" in str(event.get("summary"))
 
-    recorded = auth.post(
-        url,
-        {
-            "took_place": "yes",
-            "length_minutes": "75",
-            "notes": "Private Notiz",
-            "next_steps": "WhatsApp üben",
-        },
-        token_from=url,
-    )
+    held = {
+        "took_place": "yes",
+        "length_minutes": "75",
+        "notes": "Private Notiz",
+        "next_steps": "WhatsApp üben",
+    }
+    # In two days it cannot have been held yet: refused next to the question, nothing stored.
+    early = auth.post(url, held, token_from=url)
+    assert early.status_code == 400
+    error = early.get_data(as_text=True).split('id="took_place-error">')[1].split("</p>")[0]
+    assert "als stattgefunden eintragen" in error
+    tandem_id = int(url.rsplit("/", 1)[1])
+    with app.app_context():
+        tandem = get_session().get(TandemSession, tandem_id)
+        assert tandem.took_place is None
+        tandem.starts_at = utcnow() - timedelta(hours=2)  # the day has come
+        get_session().commit()
+    recorded = auth.post(url, held, token_from=url)
     assert recorded.status_code == 302
     summary = client.get(url + "/summary").get_data(as_text=True)
     assert "WhatsApp üben" in summary and "Private Notiz" not in summary

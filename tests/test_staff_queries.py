@@ -16,13 +16,14 @@ from learnapp.progress_rules import STUCK_AFTER_FAILED_CHECKS
 from tests.helpers import Auth, count_queries
 
 PAGES = {
-    "m1": ["/mentor", "/mentor/learners/{learner}"],
+    "m1": ["/mentor", "/mentor/learners/{learner}", "/mentor/sessions/new"],
     "c1": [
         "/coordinate",
         "/coordinate?page=2",
         "/coordinate?reason=inactive",
         "/coordinate/reports",
         "/coordinate/reports.csv",
+        "/coordinate/reports.xlsx",
         "/coordinate/accounts",
         "/coordinate/accounts?page=2",
         "/coordinate/accounts?role=learner&quiet_days=30&q=e",
@@ -31,6 +32,7 @@ PAGES = {
         "/coordinate/pairings?page=2",
         "/coordinate/people/{learner}",
         "/coordinate/warnings/{learner}/inactive/dismiss",
+        "/coordinate/cards/today",  # every generated learner is made today
     ],
 }
 # Every coordinator page stays under this size, however large the centre (HTML pages only).

@@ -14,7 +14,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%", "\x00")
 PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
-def safe_cell(value: object) -> str:
+def safe_cell(value: object, decimal_sign: str = ".") -> str:
+    """The cell as text; a decimal number with the reader's decimal sign ("2,5" in German, or
+    German Excel reads "2.5" as a date or as text)."""
+    if isinstance(value, float):
+        return str(value).replace(".", decimal_sign)
     text = "" if value is None else str(value)
     if text.startswith(FORMULA_STARTS) and not _is_number(text):
         return "'" + text
@@ -29,9 +33,9 @@ def _is_number(text: str) -> bool:
     return PLAIN_NUMBER.fullmatch(text) is not None
 
 
-def to_csv(rows: Iterable[Iterable[object]]) -> str:
+def to_csv(rows: Iterable[Iterable[object]], decimal_sign: str = ".") -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL)  # ";" for German Excel
     for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
+        writer.writerow([safe_cell(cell, decimal_sign) for cell in row])
     return "\ufeff" + buffer.getvalue()  # a BOM so spreadsheet programs read UTF-8

@@ -146,6 +146,10 @@ def create_account(
     return user, password
 
 
+# A made-up username can be taken between the look-up and the insert; then another is tried.
+USERNAME_ATTEMPTS = 3
+
+
 class AccountRefused(Exception):
     """A new account the rules do not allow; `field` is the form field the reason belongs to."""
 
@@ -167,19 +171,36 @@ def new_account(
     """Create an account in one of the actor's centres; a username is made from the name if
     none is given. Refused when the centre is not the actor's or the username is taken."""
     centre = next((c for c in centres if c.id == centre_id), None)
-    username = username or accounts.suggest_username(session, display_name)
     if centre is None:
         raise AccountRefused("centre", _("Please choose one of your centres."))
-    if session.scalars(select(User.id).where(User.username == username)).first() is not None:
-        raise AccountRefused("username", _("This username is taken. Please choose another one."))
-    return create_account(
-        session,
-        actor,
-        role=role,
-        display_name=display_name.strip(),
-        username=username,
-        centre=centre,
-    )
+    if username:
+        if session.scalars(select(User.id).where(User.username == username)).first() is not None:
+            raise AccountRefused(
+                "username", _("This username is taken. Please choose another one.")
+            )
+        return create_account(
+            session,
+            actor,
+            role=role,
+            display_name=display_name.strip(),
+            username=username,
+            centre=centre,
+        )
+    attempts_left = USERNAME_ATTEMPTS
+    while True:
+        try:
+            return create_account(
+                session,
+                actor,
+                role=role,
+                display_name=display_name.strip(),
+                username=accounts.suggest_username(session, display_name),
+                centre=centre,
+            )
+        except AccountRefused:  # the made-up name was taken at the same moment: another one
+            attempts_left -= 1
+            if not attempts_left:
+                raise
 
 
 @dataclass(frozen=True)

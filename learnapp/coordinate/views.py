@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-import segno
+from babel.numbers import get_decimal_symbol
 from flask import (
     Blueprint,
     Response,
@@ -17,8 +17,8 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
@@ -36,14 +36,17 @@ from learnapp.auth import throttle
 from learnapp.clock import local_now
 from learnapp.content import get_library
 from learnapp.coordinate import people, reports, retention, services, warnings
+from learnapp.coordinate.cards import learners_created_on, qr_svg
 from learnapp.coordinate.csv_export import to_csv
 from learnapp.coordinate.forms import AccountForm, DismissForm, PairingForm
+from learnapp.coordinate.spreadsheets import report_rows, to_xlsx
 from learnapp.db import get_session
 from learnapp.models import Centre, Pairing, User
 from learnapp.models.base import utcnow
 from learnapp.whole_numbers import whole_number
 
 bp = Blueprint("coordinate", __name__, url_prefix="/coordinate")
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STAFF = (COORDINATOR, ADMIN)
 
 
@@ -403,22 +406,20 @@ def _card_address(user: User) -> str:
     return url_for("auth.login", username=user.username, _external=True)
 
 
-@bp.route("/learners/<int:user_id>/card", methods=["GET", "POST"])
+@bp.get("/learners/<int:user_id>/card")
 @roles_required(*STAFF)
 def login_card(user_id: int) -> ResponseReturnValue:
-    """A printable login card; a password is printed only when set now (POST)."""
-    db = get_session()
+    """A printable login card without the password (that is printed only when it is given)."""
     learner = _learner(user_id)
-    password = None
-    if request.method == "POST":
-        password = accounts.set_temporary_password(db, signed_in(), learner)
-    return render_template(
-        "coordinate/card.html",
-        learner=learner,
-        password=password,
-        address=_card_address(learner),
-        site=request.host_url,
-    )
+    return render_template("coordinate/card.html", learner=learner, site=request.host_url)
+
+
+@bp.get("/cards/today")
+@roles_required(*STAFF)
+def card_sheet() -> ResponseReturnValue:
+    """Login cards of every learner created today at the coordinator's centres, for a class."""
+    learners = learners_created_on(get_session(), _centre_ids(), local_now().date())
+    return render_template("coordinate/card_sheet.html", learners=learners, site=request.host_url)
 
 
 @bp.get("/learners/<int:user_id>/qr.svg")
@@ -426,8 +427,11 @@ def login_card(user_id: int) -> ResponseReturnValue:
 def login_qr(user_id: int) -> ResponseReturnValue:
     """QR code that opens the sign-in page with the username filled in."""
     learner = _learner(user_id)
-    svg = segno.make(_card_address(learner), error="m").svg_inline(scale=6, border=2)
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+    return Response(
+        qr_svg(_card_address(learner)),
+        mimetype="image/svg+xml",
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @bp.get("/learners/<int:user_id>/export.json")
@@ -484,53 +488,11 @@ def report() -> ResponseReturnValue:
 @bp.get("/reports.csv")
 @roles_required(*STAFF)
 def report_csv() -> ResponseReturnValue:
-    """The monthly figures as CSV (spreadsheet-safe)."""
+    """The monthly figures as CSV (spreadsheet-safe; decimals as the page's language writes)."""
     data = _report(services.centres_of(get_session(), signed_in()))
-    rows: list[list[object]] = [
-        [
-            _("Month"),
-            _("Centre"),
-            _("Tandem sessions held"),
-            _("Volunteer hours"),
-            _("Active learners"),
-            _("Lessons completed"),
-            _("New learners"),
-        ]
-    ]
-    for item in data.centres:
-        rows.append(
-            [
-                data.month.label,
-                item.centre.name,
-                item.sessions_held,
-                item.volunteer_hours,
-                item.active_learners,
-                item.lessons_completed,
-                item.new_learners,
-            ]
-        )
-    rows.append([])
-    rows.append(
-        [
-            _("Learner"),
-            _("Username"),
-            _("Lessons completed"),
-            _("Tandem sessions held"),
-            _("Minutes"),
-        ]
-    )
-    for person in data.learners:
-        rows.append(
-            [
-                person.learner.display_name,
-                person.learner.username,
-                person.lessons_completed,
-                person.sessions_held,
-                person.session_minutes,
-            ]
-        )
+    decimal_sign = get_decimal_symbol(str(get_locale() or "de"))
     return Response(
-        to_csv(rows),
+        to_csv(report_rows(data), decimal_sign=decimal_sign),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="digitandem-{data.month.label}.csv"'
@@ -547,4 +509,18 @@ def retention_list() -> ResponseReturnValue:
     accounts_due, total = retention.inactive_accounts(get_session(), _centre_ids(), months, now)
     return render_template(
         "coordinate/retention.html", accounts=accounts_due, total=total, months=months, now=now
+    )
+
+
+@bp.get("/reports.xlsx")
+@roles_required(*STAFF)
+def report_xlsx() -> ResponseReturnValue:
+    """The monthly figures as an Excel file: numbers are numbers in every spreadsheet program."""
+    data = _report(services.centres_of(get_session(), signed_in()))
+    return Response(
+        to_xlsx(report_rows(data), title=data.month.label),
+        mimetype=XLSX_MIMETYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="digitandem-{data.month.label}.xlsx"'
+        },
     )

@@ -36,6 +36,7 @@ from learnapp.content import get_library
 from learnapp.db import get_session
 from learnapp.helpdesk import queries as helpdesk
 from learnapp.mentor import learning_record, services
+from learnapp.mentor.agenda import agenda_choices
 from learnapp.mentor.forms import PlanSessionForm, RecordSessionForm
 from learnapp.models import HelpRequest, User
 from learnapp.tandems import calendar, planning, queries
@@ -188,12 +189,22 @@ def plan_session() -> ResponseReturnValue:
         except form_keys.KeyRefused:
             form.form_key.data = form_keys.new_key()
             flash(_("This form was not complete. Please send it again."), "info")
-            return render_template("mentor/plan_session.html", form=form), 400
+            return _plan_page(db, form), 400
         else:
             flash(_("The session is planned."), "success")
             return redirect(result.url)
     status = 400 if form.is_submitted() and form.errors else 200
-    return render_template("mentor/plan_session.html", form=form), status
+    return _plan_page(db, form), status
+
+
+def _plan_page(db: Session, form: PlanSessionForm) -> str:
+    """The planning form with the lessons that come next for the chosen learner first."""
+    learner_ids = [choice.value for choice in form.learner.choices or []]
+    # Without a choice yet, the browser shows the first learner of the list as chosen.
+    chosen = form.learner.data if form.learner.data in learner_ids else None
+    chosen = chosen if chosen is not None else next(iter(learner_ids), None)
+    choices = agenda_choices(db, chosen, get_library(), _lang())
+    return render_template("mentor/plan_session.html", form=form, agenda=choices, chosen=chosen)
 
 
 @bp.route("/sessions/<int:tandem_id>", methods=["GET", "POST"])
@@ -220,9 +231,13 @@ def session(tandem_id: int) -> ResponseReturnValue:
                 notes_shared=bool(form.notes_shared.data),
                 next_steps=form.next_steps.data or "",
             )
-            planning.record(db, signed_in(), tandem, what)
-            flash(_("Thank you! The session is recorded."), "success")
-            return redirect(url_for("mentor.session", tandem_id=tandem.id))
+            try:
+                planning.record(db, signed_in(), tandem, what)
+            except planning.RecordRefused as refused:
+                form.took_place.errors = [*form.took_place.errors, str(refused)]
+            else:
+                flash(_("Thank you! The session is recorded."), "success")
+                return redirect(url_for("mentor.session", tandem_id=tandem.id))
     library = get_library()
     titles = services.lesson_titles(library, _lang())
     status = 400 if form.errors else 200
@@ -237,12 +252,20 @@ def session_ics(tandem_id: int) -> ResponseReturnValue:
     """The session as a calendar file."""
     db = get_session()
     tandem = tandem_session_or_404(db, signed_in(), tandem_id)
-    location = tandem.centre.name if tandem.centre else _("By phone")
+    centre = tandem.centre
+    location = f"{centre.name}, {centre.town}" if centre else _("By phone")
+    titles = services.lesson_titles(get_library(), _lang())
+    agenda = [f"- {titles.get(lesson_id, lesson_id)}" for lesson_id in tandem.agenda_ids]
+    description = _("DigiTandem – learning together")
+    if agenda:
+        description += "\n\n" + _("What we want to work on:") + "\n" + "\n".join(agenda)
+    summary = _("Tandem session with %(name)s", name=tandem.learner.display_name)
     body = calendar.to_ics(
         tandem,
-        summary=_("Tandem session with %(name)s", name=tandem.learner.display_name),
+        summary=summary,
         location=location,
-        description=_("DigiTandem – learning together"),
+        description=description,
+        reminder=_("Tomorrow: %(summary)s", summary=summary),
         host=request.host.split(":")[0] or "digitandem",
     )
     return Response(

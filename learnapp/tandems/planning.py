@@ -102,10 +102,31 @@ class Record:
     next_steps: str
 
 
+class RecordRefused(Exception):
+    """A record that cannot be true (held before it began); the message says why."""
+
+
+def record_problem(tandem: TandemSession, what: Record) -> str | None:
+    """Why this record cannot be stored, in plain words; None when it can.
+
+    A session is held from its start on: recorded as held earlier, it would count in the
+    wrong month's report. That it will not take place can be said at any time.
+    """
+    if what.took_place and tandem.starts_at > utcnow():
+        return _(
+            "This session is planned for %(when)s. You can record it as held from then on.",
+            when=to_local(tandem.starts_at).strftime("%d.%m.%Y %H:%M"),
+        )
+    return None
+
+
 def record(session: Session, mentor: User, tandem: TandemSession, what: Record) -> None:
     """Store what happened in a session (again, if corrected); only its mentor may."""
     if tandem.mentor_id != mentor.id:
         raise PermissionError("only the session's mentor records it")
+    problem = record_problem(tandem, what)
+    if problem:
+        raise RecordRefused(problem)
     tandem.took_place = what.took_place
     tandem.length_minutes = what.length_minutes if what.took_place else None
     tandem.notes = what.notes.strip()

@@ -153,6 +153,7 @@ PAGES: list[PageSpec] = [
     PageSpec(COORDINATOR, "/coordinate/accounts/new", "new account"),
     PageSpec(COORDINATOR, "/coordinate/pairings", "pairings"),
     PageSpec(COORDINATOR, "/coordinate/learners/{learner}/card", "login card"),
+    PageSpec(COORDINATOR, "/coordinate/cards/today", "card sheet"),
     PageSpec(COORDINATOR, "/coordinate/learners/{learner}/delete", "delete data"),
     PageSpec(COORDINATOR, "/coordinate/people/{learner}", "person"),
     PageSpec(COORDINATOR, "/coordinate/warnings/{learner}/inactive/dismiss", "put a warning aside"),

@@ -128,6 +128,8 @@ def test_finished_course_leads_to_its_certificate(browsing):
 PRINTED = [
     pytest.param("mentor", "/mentor/sessions/{tandem}/summary", 2, id="tandem summary"),
     pytest.param("coordinator", "/coordinate/learners/{learner}/card", 1, id="login card"),
+    # Six cards to a page; the browser tests' accounts are all made today.
+    pytest.param("coordinator", "/coordinate/cards/today", 3, id="card sheet"),
 ]
 
 

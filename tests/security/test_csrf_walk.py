@@ -245,9 +245,6 @@ WALK: dict[tuple[str, str], Walk] = {
         url=lambda ids: {"user_id": ids.learner_a2, "kind": "inactive"},
         data=lambda _ids: {"reason": "away"},
     ),
-    ("POST", "coordinate.login_card"): Walk(
-        "coord_a", url=lambda ids: {"user_id": ids.learner_a2}, ok_status=200
-    ),
     ("POST", "coordinate.delete"): Walk(
         "coord_a", url=lambda ids: {"user_id": ids.learner_a2}, data=lambda _ids: CONFIRMED
     ),
