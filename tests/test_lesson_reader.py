@@ -1,4 +1,4 @@
-"""A lesson as its reader sees it: mentor boxes for staff only, sources folded, one primary action."""
+"""A lesson as its reader sees it: mentor boxes for staff, sources folded, one primary action."""
 
 from __future__ import annotations
 

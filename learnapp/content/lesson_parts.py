@@ -63,11 +63,7 @@ def split_sources(body: str) -> LessonParts:
     if start is None:
         return LessonParts(body, "")
     end = next(
-        (
-            i
-            for i in range(start + 1, len(lines))
-            if outside[i] and SECTION_HEADING.match(lines[i])
-        ),
+        (i for i in range(start + 1, len(lines)) if outside[i] and SECTION_HEADING.match(lines[i])),
         len(lines),
     )
     text = "\n".join(lines[:start] + lines[end:])
