@@ -100,6 +100,9 @@ class DefaultConfig:
     # "Check" of one lesson's self-check at most this often in any minute.
     HELP_REQUESTS_PER_HOUR = 5
     SELF_CHECKS_PER_LESSON_PER_MINUTE = 6
+    # Who offers this site, named on the welcome page for visitors ("the Seniorenbüro
+    # Oldenburg"). Empty: "your community centre, with volunteer mentors".
+    OPERATOR_NAME = ""
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:

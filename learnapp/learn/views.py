@@ -23,7 +23,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from learnapp import form_keys
-from learnapp.access import ADMIN, COORDINATOR, LEARNER, MENTOR, can_read_courses, roles_required
+from learnapp.access import (
+    ADMIN,
+    COORDINATOR,
+    LEARNER,
+    MENTOR,
+    can_read_courses,
+    roles_required,
+    visitors_welcomed,
+)
 from learnapp.auth.sessions import register_replay
 from learnapp.content import get_library
 from learnapp.content.model import Course, Lesson
@@ -36,6 +44,7 @@ from learnapp.learn import (
     practice,
     quiz,
     services,
+    welcome,
 )
 from learnapp.learn import done as done_press
 from learnapp.learn.cards import course_cards
@@ -77,9 +86,10 @@ def _load(course_id: str, lesson_id: str | None = None) -> tuple[Course, Lesson 
 
 
 @bp.get("/")
-@can_read_courses
+@visitors_welcomed(welcome.welcome_page)
 def home() -> ResponseReturnValue:
-    """The calm start page: one big "Continue" card, then the courses with progress."""
+    """The calm start page: one big "Continue" card (a welcome card until a first lesson is
+    done), then the courses with progress. Visitors not signed in get the welcome page."""
     if current_user.role in STAFF_LANDING:
         # Mentors and coordinators start where they look first: who needs help.
         return redirect(url_for(STAFF_LANDING[current_user.role]))
@@ -102,6 +112,7 @@ def home() -> ResponseReturnValue:
         default_lang=library.default_lang,
         next_steps=tandem.next_steps,
         upcoming=tandem.upcoming,
+        welcome=welcome.welcome_card(db, current_user, progress),
     )
 
 
