@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import segno
@@ -232,8 +233,13 @@ def login_card(user_id: int) -> ResponseReturnValue:
 def login_qr(user_id: int) -> ResponseReturnValue:
     """QR code that opens the sign-in page with the username filled in."""
     learner = _learner(user_id)
-    svg = segno.make(_card_address(learner), error="m").svg_inline(scale=6, border=2)
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+    # A file of its own needs the SVG namespace (svg_inline leaves it out: the browser then
+    # shows no picture at all).
+    svg = io.BytesIO()
+    segno.make(_card_address(learner), error="m").save(
+        svg, kind="svg", xmldecl=False, scale=6, border=2
+    )
+    return Response(svg.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
 @bp.get("/learners/<int:user_id>/export.json")
