@@ -62,6 +62,24 @@ def signed_in() -> User:
 can_read_courses = roles_required(*ROLES)
 
 
+def visitors_welcomed(welcome: Callable[[], Any]) -> Callable[[F], F]:
+    """Signed-in roles as `can_read_courses`; a visitor who is not signed in gets `welcome`
+    (a page that greets and explains) instead of being sent to the sign-in with a warning."""
+
+    def decorator(view: F) -> F:
+        guarded = can_read_courses(view)
+
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return welcome()
+            return guarded(*args, **kwargs)
+
+        return cast(F, wrapped)
+
+    return decorator
+
+
 # --- Object rules: every id in a URL is checked here against the pairing or the centre. ---
 
 

@@ -113,6 +113,9 @@ class DefaultConfig:
     MAIL_PASSWORD = ""
     MAIL_FROM = ""
     SELF_CHECKS_PER_LESSON_PER_MINUTE = 6
+    # Who offers this site, named on the welcome page for visitors ("the Seniorenbüro
+    # Oldenburg"). Empty: "your community centre, with volunteer mentors".
+    OPERATOR_NAME = ""
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:

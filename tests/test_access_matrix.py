@@ -175,7 +175,7 @@ ROUTES = [
     route("GET", "auth.two_factor", TOTP_USERS),
     route("GET", "auth.two_factor_qr", TOTP_USERS),  # after the GET above began the setup
     route("POST", "auth.two_factor", TOTP_USERS),
-    route("GET", "learn.home", SIGNED_IN_OK),
+    route("GET", "learn.home", expect(EVERYBODY, anonymous="ok")),  # visitors: the welcome page
     route("GET", "learn.courses", SIGNED_IN_OK),
     route("GET", "learn.course", SIGNED_IN_OK),
     route("GET", "learn.lesson", SIGNED_IN_OK),

@@ -42,7 +42,7 @@ def test_post_without_csrf_token_is_refused(client, learner):
     response = client.post("/login", data={"username": "erika", "password": PASSWORD})
     assert response.status_code == 400
     assert "The form was too old or incomplete." in response.get_data(as_text=True)
-    home = client.get("/")  # the right password did not sign her in
+    home = client.get("/courses")  # the right password did not sign her in
     assert home.status_code == 302 and home.headers["Location"].startswith("/login?")
 
 
@@ -67,7 +67,7 @@ def test_sign_out_ends_the_session_even_for_a_copied_cookie(client, auth, learne
     other = app.test_client()
     other.set_cookie("session", stolen)
     for browser in (client, other):  # other: the old cookie no longer signs anyone in
-        home = browser.get("/")
+        home = browser.get("/courses")  # "/" welcomes visitors; this page needs sign-in
         assert home.status_code == 302 and home.headers["Location"].startswith("/login?")
 
 

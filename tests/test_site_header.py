@@ -37,7 +37,7 @@ def test_the_sign_out_token_is_this_sessions_own_and_works(app, client, auth, le
     theirs = SIGN_OUT.search(other.get("/").get_data(as_text=True)).group(1)
     assert mine != theirs
     assert client.post("/logout", data={"csrf_token": mine}).status_code == 302
-    home = client.get("/")  # signed out: back to the sign-in page
+    home = client.get("/courses")  # signed out: back to the sign-in page
     assert home.status_code == 302 and home.headers["Location"].startswith("/login?")
 
 

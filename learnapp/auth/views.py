@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import urlsplit
 
 import segno
 from flask import (
@@ -142,8 +143,29 @@ def logout() -> ResponseReturnValue:
     if current_user.is_authenticated:
         services.end_all_sessions(signed_in())
     sessions.end()
-    flash(_("You are signed out. See you soon!"), "success")
-    return security.clear_site_data(make_response(redirect(url_for("auth.login"))))
+    flash(
+        _(
+            "You are signed out. Everything you did is saved. "
+            "Sign in again to go on where you were."
+        ),
+        "success",
+    )
+    back = _page_left(request.referrer)
+    target = url_for("auth.login", next=back) if back else url_for("auth.login")
+    return security.clear_site_data(make_response(redirect(target)))
+
+
+def _page_left(referrer: str | None) -> str | None:
+    """The page of this site the sign-out was sent from: a sign-out by mistake costs nothing,
+    the next sign-in returns there. (Referrer-Policy same-origin: only this site's pages.)"""
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    if parts.netloc != request.host:
+        return None
+    if parts.path.removeprefix(request.script_root).startswith(("/login", "/logout")):
+        return None
+    return safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 @bp.route("/password", methods=["GET", "POST"])

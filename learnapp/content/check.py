@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from learnapp.content.lesson_length import MAX_SCREENS, estimated_screens
 from learnapp.content.library import Library
 from learnapp.content.model import Course, Lesson, Problem, Step
 from learnapp.content.readability import Readability, measure
@@ -48,6 +49,7 @@ def check_library(library: Library, languages: tuple[str, ...]) -> Report:
                 _check_body(library, course, lesson, report)
                 _check_readability(lesson, report)
                 _check_wording(lesson, report)
+                _check_length(lesson, report)
     report.problems.sort(key=lambda p: (p.display_path, p.line))
     return report
 
@@ -196,3 +198,17 @@ def _check_wording(lesson: Lesson, report: Report) -> None:
                     f"scenario step '{step.id}', choice {number}: feedback starts with "
                     f"'{sad}' — never sound disappointed; say what to do instead",
                 )
+
+
+def _check_length(lesson: Lesson, report: Report) -> None:
+    screens = estimated_screens(lesson.body)
+    if screens > MAX_SCREENS:
+        report.problems.append(
+            Problem(
+                lesson.path,
+                1,
+                f"long: about {screens:.1f} tablet screens of text (at most {MAX_SCREENS}) — "
+                "split it into two lessons or shorten it",
+                "warning",
+            )
+        )

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from learnapp.content.lesson_parts import lesson_parts
 from learnapp.content.model import Course, Lesson, Problem
 from learnapp.content.parser import parse_course_file, parse_lesson_file
 from learnapp.content.render import render_markdown
@@ -36,7 +37,7 @@ class Library:
     # its address can still show what is wrong with it.
     last_known_path: dict[str, Path] = field(default_factory=dict)
     generation: int = field(default_factory=lambda: next(_generations))
-    _rendered: dict[tuple[Path, int, str, str], Markup] = field(default_factory=dict)
+    _rendered: dict[tuple[Path, int, str, str, str], Markup] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -64,7 +65,21 @@ class Library:
         mounted), so the HTML is kept per script root too.
         """
         source = lesson.body if part is None else part
-        key = (lesson.path, lesson.mtime_ns, "" if part is None else part, script_root)
+        return self._render_source(lesson, source, "part" if part else "body", script_root)
+
+    def render_for_reader(
+        self, lesson: Lesson, *, staff: bool, script_root: str
+    ) -> tuple[Markup, Markup]:
+        """A lesson's text and its sources, each as HTML; mentor boxes only when `staff`."""
+        parts = lesson_parts(lesson.body, staff=staff)
+        audience = "staff" if staff else "learner"
+        return (
+            self._render_source(lesson, parts.text, f"text:{audience}", script_root),
+            self._render_source(lesson, parts.sources, "sources", script_root),
+        )
+
+    def _render_source(self, lesson: Lesson, source: str, kind: str, script_root: str) -> Markup:
+        key = (lesson.path, lesson.mtime_ns, kind, source, script_root)
         html = self._rendered.get(key)
         if html is None:
             html = render_markdown(

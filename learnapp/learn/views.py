@@ -22,7 +22,14 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from learnapp.access import ADMIN, COORDINATOR, MENTOR, can_read_courses, signed_in
+from learnapp.access import (
+    ADMIN,
+    COORDINATOR,
+    MENTOR,
+    can_read_courses,
+    signed_in,
+    visitors_welcomed,
+)
 from learnapp.auth.sessions import register_replay
 from learnapp.content import get_library
 from learnapp.content.model import Course, Lesson
@@ -37,6 +44,7 @@ from learnapp.learn import (
     quiz,
     screens,
     services,
+    welcome,
 )
 from learnapp.learn import done as done_press
 from learnapp.learn.cards import course_cards
@@ -78,9 +86,10 @@ def _load(course_id: str, lesson_id: str | None = None) -> tuple[Course, Lesson 
 
 
 @bp.get("/")
-@can_read_courses
+@visitors_welcomed(welcome.welcome_page)
 def home() -> ResponseReturnValue:
-    """The calm start page: one big "Continue" card, then the courses with progress."""
+    """The calm start page: one big "Continue" card (a welcome card until a first lesson is
+    done), then the courses with progress. Visitors not signed in get the welcome page."""
     if current_user.role in STAFF_LANDING:
         # Mentors and coordinators start where they look first: who needs help.
         return redirect(url_for(STAFF_LANDING[current_user.role]))
@@ -105,6 +114,7 @@ def home() -> ResponseReturnValue:
         next_steps=tandem.next_steps,
         upcoming=tandem.upcoming,
         questions=questions,
+        welcome=welcome.welcome_card(db, current_user, progress),
     )
 
 

@@ -25,6 +25,9 @@ STYLE_RULES = [
     "target-size",
 ]
 MAX_LINE_CHARACTERS = 75
+# Fewer characters a line than this is a squeezed layout (a letter-per-line column), which
+# axe-core does not see.
+MIN_LINE_CHARACTERS = 8
 # Viewports: tablet portrait and landscape, a phone, and the 320 px of WCAG's reflow rule.
 VIEWPORTS = {
     "tablet portrait": {"width": 810, "height": 1080},
@@ -90,3 +93,16 @@ def axe_violations(page: Page, only: list[str] | None = None) -> list[Violation]
         [AXE_TAGS, AXE_EXTRA_RULES, only],
     )
     return [Violation(**item) for item in found]
+
+
+def narrow_text(page: Page, minimum: int = MIN_LINE_CHARACTERS) -> list[str]:
+    """Text blocks (p, label, td/th, li, button, dt/dd, h1–h4, a in nav) laid out narrower
+    than `minimum` characters a line at the page's current size and settings."""
+    found = measure(page, "narrowText", minimum)
+    assert found["counted"] > 0, "no text block was measured"
+    return list(found["narrow"])
+
+
+def broken_images(page: Page) -> list[str]:
+    """Addresses of the page's images that did not load (naturalWidth 0), SVG included."""
+    return list(measure(page, "brokenImages")["broken"])

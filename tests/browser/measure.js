@@ -145,6 +145,46 @@
     return { measured, longest, where };
   }
 
+  // Text blocks laid out too narrow to read: fewer than `minimum` characters a line, estimated
+  // from the content box's width and the font size (a character is about 0.55 em wide). Blocks
+  // with less text than that, or on one line, cannot be squeezed and are left out.
+  const TEXT_BLOCKS = "p, label, td, th, li, button, dt, dd, h1, h2, h3, h4, nav a";
+  const CHARACTER_EM = 0.55;
+
+  function narrowText(minimum) {
+    const narrow = [];
+    let counted = 0;
+    for (const el of document.querySelectorAll(TEXT_BLOCKS)) {
+      if (!shown(el)) continue;
+      const text = (el.innerText || "").replace(/\s+/g, " ").trim();
+      if (text.length < minimum) continue;
+      const style = getComputedStyle(el);
+      const box = el.getBoundingClientRect();
+      const px = (name) => parseFloat(style[name]) || 0;
+      const width = box.width - px("paddingLeft") - px("paddingRight") - px("borderLeftWidth") - px("borderRightWidth");
+      const height = box.height - px("paddingTop") - px("paddingBottom") - px("borderTopWidth") - px("borderBottomWidth");
+      const size = px("fontSize");
+      const lineHeight = px("lineHeight") || size * 1.2;
+      counted += 1;
+      if (height < lineHeight * 1.5) continue; // one line: nothing is squeezed
+      const perLine = width / (CHARACTER_EM * size);
+      if (perLine < minimum) {
+        narrow.push(`${describe(el)} is ${Math.round(width)} px wide at ${size} px: ~${perLine.toFixed(1)} characters a line`);
+      }
+    }
+    return { counted, narrow };
+  }
+
+  // Every <img> of the page, once it has loaded or failed: which ones show nothing.
+  async function brokenImages() {
+    const images = [...document.images];
+    await Promise.all(images.map((img) => (img.complete ? null : img.decode().catch(() => null))));
+    return {
+      counted: images.length,
+      broken: images.filter((img) => !(img.complete && img.naturalWidth > 0)).map((img) => img.currentSrc || img.src),
+    };
+  }
+
   function focusState() {
     const el = document.activeElement;
     if (!el || el === document.body) return null;
@@ -164,5 +204,5 @@
     };
   }
 
-  window.__measure = { targets, textSizes, overflow, lineLengths, focusState };
+  window.__measure = { targets, textSizes, overflow, lineLengths, focusState, narrowText, brokenImages };
 })();

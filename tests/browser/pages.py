@@ -96,6 +96,7 @@ CERTIFICATE = "/courses/messaging/certificate"
 
 PAGES: list[PageSpec] = [
     # Visitors who are not signed in.
+    PageSpec(ANONYMOUS, "/", "welcome"),
     PageSpec(ANONYMOUS, "/login", "sign-in"),
     PageSpec(ANONYMOUS, "/login", "sign-in error", then=failed_sign_in, status=401),
     PageSpec(ANONYMOUS, "/login?lang=en", "sign-in in English"),
@@ -184,6 +185,16 @@ SCREENSHOTS: list[tuple[str, str, dict[str, int] | None]] = [
     ("learner:help sent", "help-sent", None),
     ("learner:home", "learner-home-phone", {"width": 360, "height": 740}),
     ("coordinator:report", "coordinator-report", None),
+]
+
+# Every other page a learner (or a visitor about to sign in) sees, in German, for
+# docs/screenshots/ (`make screenshots`): learner-<row name>.png.
+SCREENSHOTS += [
+    (spec.id, "learner-" + spec.name.replace(" ", "-"), None)
+    for spec in PAGES
+    if spec.role in (LEARNER, ANONYMOUS)
+    and "English" not in spec.name
+    and spec.id not in {page_id for page_id, _, _ in SCREENSHOTS}
 ]
 
 BY_ID = {spec.id: spec for spec in PAGES}

@@ -1,4 +1,5 @@
-"""Screenshots of the key pages at tablet size, written on every run to tests/browser/screenshots/.
+"""Screenshots of every learner page (and the key staff pages) at tablet size, in German, written
+on every run to tests/browser/screenshots/.
 
 `make screenshots` (LEARNAPP_UPDATE_SCREENSHOTS=1) also copies them to docs/screenshots/, the
 set the README shows. Only the visible screen is taken, which keeps the files small.
