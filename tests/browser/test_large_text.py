@@ -15,30 +15,7 @@ from tests.browser.checks import VIEWPORTS, broken_images, measure, narrow_text
 from tests.browser.pages import BY_ID, PAGES
 from tests.browser.test_pages import apply_setting
 
-# Staff pages another change is rewriting; each failure is listed here with what was seen,
-# never skipped silently. Learner pages have no entry: they must pass.
-BEING_REWRITTEN: dict[str, str] = {
-    "mentor:mentor dashboard": "staff page being rewritten: at 200 % on a tablet the dd of a "
-    "learner's next meeting ('Mi., 9. Dez. 2026, 23:00', 'noch nicht') is ~3 characters wide",
-    "mentor:learner detail": "staff page being rewritten: the progress table's td "
-    "'erledigt am 6. Dez. 2026' is ~7 characters wide at every size, 100 % and 200 %",
-    "mentor:tandem session": "staff page being rewritten: at 200 % on a tablet the facts' "
-    "dd (date, place, mentor, lessons) are ~6 characters wide",
-    "coordinator:login card": "staff page being rewritten: at 320 px and 200 % the card's "
-    "h1, name and username are under 8 characters a line",
-    "admin:audit log": "staff page being rewritten: the audit table's th/td ('Wessen Daten', "
-    "names, dates) are under 8 characters a line on a phone and at 320 px",
-}
-
-
-def _row(spec):  # type: ignore[no-untyped-def]
-    reason = BEING_REWRITTEN.get(spec.id)
-    # Not strict: the dashboard's dates move with the clock and pass on some runs.
-    marks = [pytest.mark.xfail(reason=reason, strict=False)] if reason else []
-    return pytest.param(spec, id=spec.id, marks=marks)
-
-
-ROWS = [_row(spec) for spec in PAGES]
+ROWS = [pytest.param(spec, id=spec.id) for spec in PAGES]
 LEARNER_PAGES = ["learner:home", "learner:text lesson", "learner:settings", "learner:practice chat"]
 SIZES = {"175 %": "text-175 contrast-normal", "200 %": "text-200 contrast-normal"}
 # Header height as a share of the screen, at most, from 175 % text.
