@@ -24,6 +24,7 @@ class DefaultConfig:
     DATABASE_URL = ""  # empty: SQLite file in the instance folder
     CONTENT_DIR = ""  # empty: courses/content in the project
     CONTENT_AUTO_RELOAD = None  # None: follow DEBUG
+    FACTS_FILE = ""  # empty: facts.yaml next to the content folder
     LANGUAGES = ("de", "en")
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"

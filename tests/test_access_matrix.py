@@ -208,6 +208,7 @@ ROUTES = [
     route("POST", "coordinate.pairings", COORDINATION),
     route("GET", "coordinate.report", COORDINATION),
     route("GET", "coordinate.report_csv", COORDINATION),
+    route("GET", "coordinate.content_due", COORDINATION),
     route("GET", "coordinate.login_card", LEARNER_A_ACCOUNT),
     route("POST", "coordinate.login_card", LEARNER_A_ACCOUNT),
     route("GET", "coordinate.login_qr", LEARNER_A_ACCOUNT),

@@ -23,6 +23,7 @@ PAGES = {
         "/coordinate/reports.csv",
         "/coordinate/accounts",
         "/coordinate/pairings",
+        "/coordinate/content-due",
     ],
 }
 

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from learnapp.content.drafts import draft_ids
 from learnapp.content.model import Course, Lesson, Problem
 from learnapp.content.parser import parse_course_file, parse_lesson_file
 from learnapp.content.render import render_markdown
@@ -152,4 +153,6 @@ def _order_lessons(course: Course) -> None:
     for lessons in course.lessons.values():
         for lesson in lessons.values():
             seen.setdefault(lesson.id, (lesson.order, lesson.id))
-    course.lesson_ids = [lesson_id for lesson_id, _ in sorted(seen.items(), key=lambda i: i[1])]
+    course.all_lesson_ids = [lesson_id for lesson_id, _ in sorted(seen.items(), key=lambda i: i[1])]
+    course.draft_ids = draft_ids(course)
+    course.lesson_ids = [i for i in course.all_lesson_ids if i not in course.draft_ids]

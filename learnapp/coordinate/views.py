@@ -32,6 +32,8 @@ from learnapp.access import (
 )
 from learnapp.clock import local_now
 from learnapp.content import get_library
+from learnapp.content.due import DEFAULT_MONTHS, due_items
+from learnapp.content.facts import app_register
 from learnapp.coordinate import reports, services
 from learnapp.coordinate.csv_export import to_csv
 from learnapp.coordinate.forms import AccountForm, PairingForm
@@ -342,3 +344,13 @@ def report_csv() -> ResponseReturnValue:
             "Content-Disposition": f'attachment; filename="digitandem-{data.month.label}.csv"'
         },
     )
+
+
+@bp.get("/content-due")
+@roles_required(*STAFF)
+def content_due() -> ResponseReturnValue:
+    """Lessons and facts whose last check is older than the chosen number of months."""
+    months = whole_number(request.args.get("months"))
+    months = months if months is not None and 1 <= months <= 120 else DEFAULT_MONTHS
+    items = due_items(get_library(), app_register(), months, local_now().date())
+    return render_template("coordinate/content_due.html", items=items, months=months)

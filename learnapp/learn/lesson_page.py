@@ -65,6 +65,7 @@ def render(
     return render_template(
         TEMPLATE,
         lesson=lesson,
+        drafts=course.draft_ids,
         main=fragments.with_page_fields(main, values),
         reading_rate=str((current_user.speech_rate or 100) / 100),
     )

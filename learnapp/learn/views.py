@@ -73,7 +73,13 @@ def _load(course_id: str, lesson_id: str | None = None) -> tuple[Course, Lesson 
             page = render_template("learn/broken.html", course=course, problems=problems)
             abort(make_response(page, 200))
         abort(404)
+    if lesson.id in course.draft_ids and not sees_drafts():
+        abort(404)  # a draft does not exist for learners
     return course, lesson
+
+
+def sees_drafts() -> bool:
+    return bool(current_user.role != LEARNER)
 
 
 @bp.get("/")
@@ -125,12 +131,14 @@ def course(course_id: str) -> ResponseReturnValue:
     library = get_library()
     course, _lesson = _load(course_id)
     progress = services.progress_by_lesson(get_session(), current_user)
-    lessons = [course.lesson(i, _lang(), library.default_lang) for i in course.lesson_ids]
+    ids = course.listed_ids(with_drafts=sees_drafts())
+    lessons = [course.lesson(i, _lang(), library.default_lang) for i in ids]
     point = services.continue_point(library, progress)
     return render_template(
         "learn/course.html",
         course=course,
         lessons=lessons,
+        drafts=course.draft_ids,
         progress=progress,
         continue_id=point.lesson_id if point and point.course.id == course.id else None,
         lang=_lang(),

@@ -130,6 +130,7 @@ PAGES: list[PageSpec] = [
     PageSpec(COORDINATOR, "/coordinate/accounts", "accounts"),
     PageSpec(COORDINATOR, "/coordinate/accounts/new", "new account"),
     PageSpec(COORDINATOR, "/coordinate/pairings", "pairings"),
+    PageSpec(COORDINATOR, "/coordinate/content-due?months=1", "lessons to re-check"),
     PageSpec(COORDINATOR, "/coordinate/learners/{learner}/card", "login card"),
     PageSpec(COORDINATOR, "/coordinate/learners/{learner}/delete", "delete data"),
     PageSpec(COORDINATOR, "/coordinate/reports", "report"),
