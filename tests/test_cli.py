@@ -62,7 +62,7 @@ def test_courses_check_reports_path_line_and_fails_on_errors_broken(runner):
     assert "demo/de/01.md:9: error: picture 'images/missing.svg' has no alt text" in out
     assert "demo/de/01.md:9: error: picture 'images/missing.svg' does not exist" in out
     assert "demo/de/01.md:11: error: link to unknown lesson 'lesson:nowhere'" in out
-    assert "demo/de/02.md:2: error: invalid YAML" in out
+    assert "demo/de/02.md:2: error: Zeile 2: hier stimmt die Schreibweise nicht." in out
     assert "lesson 'one' has no 'en' translation" in out
 
 
