@@ -22,6 +22,7 @@ from learnapp.content.check import check_library
 from learnapp.content.due import DEFAULT_MONTHS, due_items
 from learnapp.content.facts import app_register, check_citations
 from learnapp.content.new_lesson import new_lesson_text
+from learnapp.content.reload import touch_stamp
 from learnapp.db import get_session
 from learnapp.demo import load_demo
 from learnapp.demo_large import generate
@@ -134,6 +135,13 @@ def courses_check() -> None:
     )
     if report.errors:
         sys.exit(1)
+
+
+@courses_cli.command("reload")
+def courses_reload() -> None:
+    """Make every running worker read the courses anew at its next request."""
+    path = touch_stamp(current_app)
+    click.echo(f"Touched {path}: every worker reads the courses anew at its next request.")
 
 
 @courses_cli.command("due")

@@ -109,7 +109,7 @@ def load_library(root: Path, default_lang: str) -> Library:
 
     _report_orphans(library)
     for course in library.courses.values():
-        _order_lessons(course)
+        order_lessons(course)
     for problem in library.problems:
         if problem.severity == "error":
             log.warning("content problem: %s", problem)
@@ -148,7 +148,7 @@ def _report_orphans(library: Library) -> None:
             )
 
 
-def _order_lessons(course: Course) -> None:
+def order_lessons(course: Course) -> None:
     seen: dict[str, tuple[int, str]] = {}
     for lessons in course.lessons.values():
         for lesson in lessons.values():
