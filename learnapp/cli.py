@@ -22,6 +22,7 @@ from learnapp.content.check import check_library
 from learnapp.content.due import DEFAULT_MONTHS, due_items
 from learnapp.content.facts import app_register, check_citations
 from learnapp.content.new_lesson import new_lesson_text
+from learnapp.content.quiz_cues import library_cues
 from learnapp.content.reload import touch_stamp
 from learnapp.db import get_session
 from learnapp.demo import load_demo
@@ -127,6 +128,9 @@ def courses_check() -> None:
         click.echo(str(problem))
     for (lang, lesson_id), figure in sorted(report.readability.items()):
         click.echo(f"readability {lang} {lesson_id}: {figure}")
+    for cues in library_cues(library):
+        for line in cues.lines():
+            click.echo(line)
     lessons = sum(len(c.all_lesson_ids) for c in library.courses.values())
     drafts = sum(len(c.draft_ids) for c in library.courses.values())
     click.echo(
