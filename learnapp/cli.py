@@ -21,6 +21,7 @@ from learnapp.clock import local_now
 from learnapp.content.check import check_library
 from learnapp.content.due import DEFAULT_MONTHS, due_items
 from learnapp.content.facts import app_register, check_citations
+from learnapp.content.handout import handout_problems
 from learnapp.content.new_lesson import new_lesson_text
 from learnapp.content.quiz_cues import library_cues
 from learnapp.content.reload import touch_stamp
@@ -123,6 +124,7 @@ def courses_check() -> None:
     library = content.get_library()
     report = check_library(library, tuple(current_app.config["LANGUAGES"]))
     report.problems.extend(check_citations(library, app_register()))
+    report.problems.extend(handout_problems(library))
     report.problems.sort(key=lambda problem: (problem.display_path, problem.line))
     for problem in report.problems:
         click.echo(str(problem))

@@ -26,6 +26,7 @@ from learnapp import form_keys
 from learnapp.access import ADMIN, COORDINATOR, LEARNER, MENTOR, can_read_courses, roles_required
 from learnapp.auth.sessions import register_replay
 from learnapp.content import get_library
+from learnapp.content.handout import handout_source
 from learnapp.content.model import Course, Lesson
 from learnapp.db import get_session
 from learnapp.learn import (
@@ -391,3 +392,23 @@ def image(course_id: str, filename: str) -> ResponseReturnValue:
     # An SVG opened on its own must not run anything.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response
+
+
+@bp.get("/courses/<course_id>/<lesson_id>/merkblatt")
+@can_read_courses
+def merkblatt(course_id: str, lesson_id: str) -> ResponseReturnValue:
+    """The lesson's steps and warnings on one A4 page in large print, to print."""
+    course, lesson = _load(course_id, lesson_id)
+    assert lesson is not None
+    source = handout_source(lesson)
+    if source is None:
+        abort(404)
+    library = get_library()
+    return render_template(
+        "learn/merkblatt.html",
+        course=course,
+        lesson=lesson,
+        body=library.render(lesson, source, script_root=request.script_root),
+        lang=_lang(),
+        default_lang=library.default_lang,
+    )
