@@ -180,8 +180,9 @@ ROUTES = [
     route("GET", "learn.course", SIGNED_IN_OK),
     route("GET", "learn.lesson", SIGNED_IN_OK),
     route("GET", "learn.image", SIGNED_IN_OK),
-    route("GET", "learn.certificate", SIGNED_IN_OK),
-    route("GET", "learn.merkblatt", SIGNED_IN_OK, lesson_id="sample-first"),  # everyone's own (or how far they are)
+    route("GET", "learn.certificate", SIGNED_IN_OK),  # everyone's own (or how far they are)
+    route("GET", "learn.merkblatt", SIGNED_IN_OK, lesson_id="sample-first"),
+    route("GET", "learn.mentor_guide", expect(MENTORS | COORDINATORS | {"admin"}, roles=STAFF)),
     route("POST", "learn.done", SIGNED_IN_OK, lesson_id="sample-first"),
     route("POST", "learn.check", SIGNED_IN_OK, lesson_id="sample-first"),
     route("POST", "learn.practice_start", SIGNED_IN_OK),

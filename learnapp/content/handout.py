@@ -34,7 +34,7 @@ def handout_source(lesson: Lesson) -> str | None:
             parts.append("\n".join([f"## {heading.group(2)}", *lines[index + 1 : end]]).strip())
             index = end
         elif WARNING_BOX.match(line):
-            end = _box_end(lines, index + 1)
+            end = box_end(lines, index + 1)
             parts.append("\n".join(lines[index:end]).strip())
             index = end
         else:
@@ -54,7 +54,7 @@ def _section_end(lines: list[str], start: int, level: int) -> int:
     return len(lines)
 
 
-def _box_end(lines: list[str], start: int) -> int:
+def box_end(lines: list[str], start: int) -> int:
     """A box runs on over indented lines and blank lines between them."""
     index = start
     while index < len(lines) and (lines[index].startswith("    ") or not lines[index].strip()):

@@ -26,6 +26,7 @@ from learnapp import form_keys
 from learnapp.access import ADMIN, COORDINATOR, LEARNER, MENTOR, can_read_courses, roles_required
 from learnapp.auth.sessions import register_replay
 from learnapp.content import get_library
+from learnapp.content import mentor_guide as guide
 from learnapp.content.handout import handout_source
 from learnapp.content.model import Course, Lesson
 from learnapp.db import get_session
@@ -409,6 +410,25 @@ def merkblatt(course_id: str, lesson_id: str) -> ResponseReturnValue:
         course=course,
         lesson=lesson,
         body=library.render(lesson, source, script_root=request.script_root),
+        lang=_lang(),
+        default_lang=library.default_lang,
+    )
+
+
+@bp.get("/courses/<course_id>/mentor-guide")
+@roles_required(MENTOR, COORDINATOR, ADMIN)
+def mentor_guide(course_id: str) -> ResponseReturnValue:
+    """The mentor notes of every lesson of a course, on one printable page."""
+    course, _lesson = _load(course_id)
+    library = get_library()
+    entries = [
+        (entry.lesson, library.render(entry.lesson, entry.source, script_root=request.script_root))
+        for entry in guide.mentor_guide(course, _lang(), library.default_lang)
+    ]
+    return render_template(
+        "learn/mentor_guide.html",
+        course=course,
+        entries=entries,
         lang=_lang(),
         default_lang=library.default_lang,
     )

@@ -111,6 +111,7 @@ PAGES: list[PageSpec] = [
     PageSpec(LEARNER, MAIL_PRACTICE, "practice e-mail", then=practice()),
     PageSpec(LEARNER, LETTER_PRACTICE, "practice letter", then=practice()),
     PageSpec(LEARNER, "/courses/health", "health course"),
+    PageSpec(LEARNER, TEXT_LESSON + "/merkblatt", "merkblatt"),
     PageSpec(LEARNER, HEALTH_LESSON, "health lesson", lesson=True),
     PageSpec(LEARNER, "/settings", "settings"),
     PageSpec(LEARNER, CERTIFICATE, "certificate"),
@@ -122,6 +123,7 @@ PAGES: list[PageSpec] = [
     PageSpec(LEARNER, "/password", "change password"),
     # Mentors (phone first), coordinators and admins. {learner} and {tandem} come from accounts.
     PageSpec(MENTOR, "/mentor", "mentor dashboard"),
+    PageSpec(MENTOR, "/courses/banking/mentor-guide", "mentor guide"),
     PageSpec(MENTOR, "/mentor/learners/{learner}", "learner detail"),
     PageSpec(MENTOR, "/mentor/sessions/new", "plan a session"),
     PageSpec(MENTOR, "/mentor/sessions/{tandem}", "tandem session"),
