@@ -18,7 +18,8 @@ MISTAKES = Path(__file__).parent.parent / "fixtures" / "yaml_mistakes"
         (
             "missing-colon.md",
             15,
-            "quiz: Zeile 15: nach „answers“ fehlt ein Doppelpunkt oder die Einrückung stimmt nicht.",
+            "quiz: Zeile 15: nach „answers“ fehlt ein Doppelpunkt oder die Einrückung "
+            "stimmt nicht.",
         ),
         (
             "bad-indent.md",
