@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import secrets
 import sys
-from datetime import date
 
 import click
 from flask import Flask, current_app
@@ -18,7 +17,14 @@ from learnapp.accounts import UMLAUTS
 from learnapp.auth import throttle
 from learnapp.auth.passwords import password_problem
 from learnapp.backup import backup_command, restore_command
+from learnapp.clock import local_now
 from learnapp.content.check import check_library
+from learnapp.content.due import DEFAULT_MONTHS, due_items
+from learnapp.content.facts import app_register, check_citations
+from learnapp.content.handout import handout_problems
+from learnapp.content.new_lesson import new_lesson_text
+from learnapp.content.quiz_cues import library_cues
+from learnapp.content.reload import touch_stamp
 from learnapp.coordinate import retention
 from learnapp.db import get_session
 from learnapp.demo import load_demo
@@ -120,17 +126,42 @@ def courses_check() -> None:
     """Check every course; exit non-zero when something must be fixed."""
     library = content.get_library()
     report = check_library(library, tuple(current_app.config["LANGUAGES"]))
+    report.problems.extend(check_citations(library, app_register()))
+    report.problems.extend(handout_problems(library))
+    report.problems.sort(key=lambda problem: (problem.display_path, problem.line))
     for problem in report.problems:
         click.echo(str(problem))
     for (lang, lesson_id), figure in sorted(report.readability.items()):
         click.echo(f"readability {lang} {lesson_id}: {figure}")
-    lessons = sum(len(c.lesson_ids) for c in library.courses.values())
+    for cues in library_cues(library):
+        for line in cues.lines():
+            click.echo(line)
+    lessons = sum(len(c.all_lesson_ids) for c in library.courses.values())
+    drafts = sum(len(c.draft_ids) for c in library.courses.values())
     click.echo(
-        f"{len(library.courses)} courses, {lessons} lessons: "
+        f"{len(library.courses)} courses, {lessons} lessons ({drafts} drafts): "
         f"{len(report.errors)} errors, {len(report.warnings)} warnings."
     )
     if report.errors:
         sys.exit(1)
+
+
+@courses_cli.command("reload")
+def courses_reload() -> None:
+    """Make every running worker read the courses anew at its next request."""
+    path = touch_stamp(current_app)
+    click.echo(f"Touched {path}: every worker reads the courses anew at its next request.")
+
+
+@courses_cli.command("due")
+@click.option("--months", default=DEFAULT_MONTHS, show_default=True, type=click.IntRange(0, 600))
+def courses_due(months: int) -> None:
+    """List lessons and facts not checked for MONTHS months (or never)."""
+    items = due_items(content.get_library(), app_register(), months, local_now().date())
+    for item in items:
+        checked = item.checked.isoformat() if item.checked else "never checked"
+        click.echo(f"{item.kind} {item.id} ({item.where}): {checked}")
+    click.echo(f"{len(items)} due for a re-check (older than {months} months).")
 
 
 @courses_cli.command("new")
@@ -155,48 +186,8 @@ def courses_new(course_id: str, title: str, lang: str | None) -> None:
     path = folder / f"{order:02d}-{slug}.md"
     if path.exists():
         raise click.ClickException(f"{path} exists already.")
-    path.write_text(
-        _NEW_LESSON.format(
-            id=lesson_id, title=title.replace('"', "'"), order=order, today=date.today().isoformat()
-        ),
-        encoding="utf-8",
-    )
-    click.echo(f"Created {path} with id {lesson_id}")
-
-
-_NEW_LESSON = """---
-id: {id}
-title: "{title}"
-summary: One sentence — what the learner will be able to do.
-order: {order}
-minutes: 5
-checked: {today}
-quiz_required: false
----
-
-Write the lesson here. Short sentences, one idea per paragraph.
-
-## Quellen
-
-- …
-
-```quiz
-- id: q1
-  type: truefalse
-  question: A statement the learner decides is true or false.
-  answer: true
-  why: Why it is true.
-- id: q2
-  type: single
-  question: A question?
-  answers:
-    - text: The right answer
-      correct: true
-      why: Why it is right.
-    - text: A wrong answer
-      why: Why it is wrong.
-```
-"""
+    path.write_text(new_lesson_text(lang, lesson_id, title, order), encoding="utf-8")
+    click.echo(f"Created the draft {path} with id {lesson_id}")
 
 
 @users_cli.command("create")

@@ -24,6 +24,11 @@ class DefaultConfig:
     DATABASE_URL = ""  # empty: SQLite file in the instance folder
     CONTENT_DIR = ""  # empty: courses/content in the project
     CONTENT_AUTO_RELOAD = None  # None: follow DEBUG
+    # Production: each worker looks for changed lesson files at most this often (seconds);
+    # `flask courses reload` touches the stamp file (default: instance/content-reload.stamp).
+    CONTENT_RELOAD_SECONDS = 60
+    CONTENT_RELOAD_STAMP = ""
+    FACTS_FILE = ""  # empty: facts.yaml next to the content folder
     LANGUAGES = ("de", "en")
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"

@@ -181,6 +181,8 @@ ROUTES = [
     route("GET", "learn.lesson", SIGNED_IN_OK),
     route("GET", "learn.image", SIGNED_IN_OK),
     route("GET", "learn.certificate", SIGNED_IN_OK),  # everyone's own (or how far they are)
+    route("GET", "learn.merkblatt", SIGNED_IN_OK, lesson_id="sample-first"),
+    route("GET", "learn.mentor_guide", expect(MENTORS | COORDINATORS | {"admin"}, roles=STAFF)),
     route("POST", "learn.done", SIGNED_IN_OK, lesson_id="sample-first"),
     route("POST", "learn.check", SIGNED_IN_OK, lesson_id="sample-first"),
     route("POST", "learn.practice_start", SIGNED_IN_OK),
@@ -221,6 +223,7 @@ ROUTES = [
     route("GET", "offline.course_files", SIGNED_IN_OK),
     route("GET", "coordinate.report_xlsx", COORDINATION),
     route("GET", "coordinate.card_sheet", COORDINATION),
+    route("GET", "coordinate.content_due", COORDINATION),
     route("GET", "coordinate.login_card", LEARNER_A_ACCOUNT),
     route("GET", "coordinate.login_qr", LEARNER_A_ACCOUNT),
     route("GET", "coordinate.export", LEARNER_A_ACCOUNT),

@@ -62,7 +62,7 @@ def test_courses_check_reports_path_line_and_fails_on_errors_broken(runner):
     assert "demo/de/01.md:9: error: picture 'images/missing.svg' has no alt text" in out
     assert "demo/de/01.md:9: error: picture 'images/missing.svg' does not exist" in out
     assert "demo/de/01.md:11: error: link to unknown lesson 'lesson:nowhere'" in out
-    assert "demo/de/02.md:2: error: invalid YAML" in out
+    assert "demo/de/02.md:2: error: Zeile 2: hier stimmt die Schreibweise nicht." in out
     assert "lesson 'one' has no 'en' translation" in out
 
 
@@ -75,7 +75,8 @@ def test_courses_new_lesson_creates_a_valid_file(app, runner, content_dir):
     # a real `flask courses check` is a new process: it reads the folder anew, and so must this
     app.config["CONTENT_AUTO_RELOAD"] = True
     check = runner.invoke(args=["courses", "check"])
-    assert "1 courses, 1 lessons:" in check.output, check.output  # the new file was checked
+    # the new file was checked, as a draft
+    assert "1 courses, 1 lessons (1 drafts):" in check.output, check.output
     errors = [line for line in check.output.splitlines() if ": error:" in line]
     # the only error: the English version is still to be written
     assert len(errors) == 1 and errors[0].endswith("has no 'en' translation"), errors

@@ -33,6 +33,7 @@ PAGES = {
         "/coordinate/people/{learner}",
         "/coordinate/warnings/{learner}/inactive/dismiss",
         "/coordinate/cards/today",  # every generated learner is made today
+        "/coordinate/content-due",
     ],
 }
 # Every coordinator page stays under this size, however large the centre (HTML pages only).

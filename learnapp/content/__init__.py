@@ -7,10 +7,12 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from learnapp.content import reload
 from learnapp.content.library import Library, file_signature, load_library
 from learnapp.paths import CONTENT_DIR
 
 EXTENSION_KEY = "learnapp_content"
+RELOAD_KEY = "learnapp_content_reload"
 _reload_lock = threading.Lock()
 
 
@@ -24,16 +26,34 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION_KEY] = load_library(
         content_root(app), app.config["BABEL_DEFAULT_LOCALE"]
     )
+    app.extensions[RELOAD_KEY] = reload.new_state(app)
 
 
 def get_library() -> Library:
-    """The current library; re-read when an author saved a file (auto-reload mode only)."""
+    """The current library, re-read when an author saved a file.
+
+    While authors write (auto-reload), at every change, broken files showing their problems;
+    in production at most once per CONTENT_RELOAD_SECONDS or after `flask courses reload`,
+    a broken file keeping its lesson's last good version (learnapp/content/reload.py).
+    """
     app = current_app
     library: Library = app.extensions[EXTENSION_KEY]
-    if app.config["CONTENT_AUTO_RELOAD"] and file_signature(library.root) != library.signature:
-        with _reload_lock:
-            previous = library
-            library = load_library(previous.root, previous.default_lang)
-            library.last_known_path = {**previous.last_known_path, **library.last_known_path}
-            app.extensions[EXTENSION_KEY] = library
+    if app.config["CONTENT_AUTO_RELOAD"]:
+        if file_signature(library.root) != library.signature:
+            library = _reload(app, library, keep_good=False)
+    elif reload.should_reload(app, app.extensions[RELOAD_KEY], library):
+        library = _reload(app, library, keep_good=True)
+    return library
+
+
+def _reload(app: Flask, previous: Library, keep_good: bool) -> Library:
+    with _reload_lock:
+        if app.extensions[EXTENSION_KEY] is not previous:  # another thread was first
+            current: Library = app.extensions[EXTENSION_KEY]
+            return current
+        library = load_library(previous.root, previous.default_lang)
+        if keep_good:
+            library = reload.keep_last_good(previous, library)
+        library.last_known_path = {**previous.last_known_path, **library.last_known_path}
+        app.extensions[EXTENSION_KEY] = library  # one assignment: the whole library at once
     return library

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from learnapp.content.drafts import unchecked_lessons
 from learnapp.content.lesson_length import MAX_SCREENS, estimated_screens
 from learnapp.content.library import Library
 from learnapp.content.model import Course, Lesson, Problem, Step
@@ -50,6 +51,7 @@ def check_library(library: Library, languages: tuple[str, ...]) -> Report:
                 _check_readability(lesson, report)
                 _check_wording(lesson, report)
                 _check_length(lesson, report)
+    report.problems.extend(unchecked_lessons(library))
     report.problems.sort(key=lambda p: (p.display_path, p.line))
     return report
 
@@ -59,7 +61,7 @@ def _check_translations(course: Course, languages: tuple[str, ...], report: Repo
     for lang in languages:
         if lang not in course.titles:
             report.problems.append(Problem(course_file, 1, f"course title has no '{lang}' entry"))
-    for lesson_id in course.lesson_ids:
+    for lesson_id in course.all_lesson_ids:
         versions = {lang: course.lessons.get(lang, {}).get(lesson_id) for lang in languages}
         present = {lang: lesson for lang, lesson in versions.items() if lesson is not None}
         reference = next(iter(present.values()))

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from learnapp.content.drafts import draft_ids
 from learnapp.content.lesson_parts import lesson_parts
 from learnapp.content.model import Course, Lesson, Problem
 from learnapp.content.parser import parse_course_file, parse_lesson_file
@@ -123,7 +124,7 @@ def load_library(root: Path, default_lang: str) -> Library:
 
     _report_orphans(library)
     for course in library.courses.values():
-        _order_lessons(course)
+        order_lessons(course)
     for problem in library.problems:
         if problem.severity == "error":
             log.warning("content problem: %s", problem)
@@ -162,9 +163,11 @@ def _report_orphans(library: Library) -> None:
             )
 
 
-def _order_lessons(course: Course) -> None:
+def order_lessons(course: Course) -> None:
     seen: dict[str, tuple[int, str]] = {}
     for lessons in course.lessons.values():
         for lesson in lessons.values():
             seen.setdefault(lesson.id, (lesson.order, lesson.id))
-    course.lesson_ids = [lesson_id for lesson_id, _ in sorted(seen.items(), key=lambda i: i[1])]
+    course.all_lesson_ids = [lesson_id for lesson_id, _ in sorted(seen.items(), key=lambda i: i[1])]
+    course.draft_ids = draft_ids(course)
+    course.lesson_ids = [i for i in course.all_lesson_ids if i not in course.draft_ids]

@@ -12,6 +12,7 @@ from learnapp.paths import PROJECT_ROOT
 
 QUESTION_TYPES = ("single", "multiple", "truefalse")
 LESSON_TYPES = ("lesson", "scenario")
+STATUSES = ("published", "draft")
 ENDINGS = ("safe", "unsafe")
 
 
@@ -108,6 +109,7 @@ class Lesson:
     quiz: list[Question] = field(default_factory=list)
     scenario: Scenario | None = None
     mtime_ns: int = 0
+    status: str = "published"
 
     @property
     def is_scenario(self) -> bool:
@@ -119,6 +121,10 @@ class Lesson:
             question.question, self.lang
         )
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
 
 @dataclass
 class Course:
@@ -129,7 +135,18 @@ class Course:
     folder: Path
     # lessons[lang][lesson_id]
     lessons: dict[str, dict[str, Lesson]] = field(default_factory=dict)
+    # What learners see and count: published lessons only, in order.
     lesson_ids: list[str] = field(default_factory=list)
+    # Every lesson in order, drafts included: what authors and staff see.
+    all_lesson_ids: list[str] = field(default_factory=list)
+    draft_ids: frozenset[str] = frozenset()
+
+    def listed_ids(self, with_drafts: bool) -> list[str]:
+        return self.all_lesson_ids if with_drafts else self.lesson_ids
+
+    def ids_around(self, lesson_id: str) -> list[str]:
+        """The row a lesson is counted in: published lessons, or every lesson for a draft."""
+        return self.all_lesson_ids if lesson_id in self.draft_ids else self.lesson_ids
 
     def title(self, lang: str, fallback: str) -> str:
         return (

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from learnapp.content.drafts import DEFAULT_STATUS, status_problem
 from learnapp.content.model import (
     LESSON_TYPES,
     Course,
@@ -32,6 +33,7 @@ KNOWN_LESSON_KEYS = {
     "checked",
     "type",
     "quiz_required",
+    "status",
     LINE_KEY,
 }
 
@@ -125,7 +127,7 @@ def parse_lesson_file(path: Path, course_id: str, lang: str) -> tuple[Lesson | N
     try:
         meta = load_with_lines("\n".join(lines[1:closing]))
     except yaml.YAMLError as error:
-        found.error(1 + error_line(error), error_text(error))
+        found.error(1 + error_line(error), error_text(error, 1))
         return None, found.problems
     if not isinstance(meta, dict):
         found.error(2, "front matter must be 'key: value' lines (id, title, summary, order, …)")
@@ -229,6 +231,11 @@ def _lesson_from_meta(
         found.error(line("quiz_required"), "'quiz_required' must be true or false")
         quiz_required = False
 
+    status = meta.get("status", DEFAULT_STATUS)
+    if problem := status_problem(status):
+        found.error(line("status"), problem)
+        status = "draft"  # hidden from learners until the author fixes it
+
     for key in meta:
         if key not in KNOWN_LESSON_KEYS:
             found.warning(line(key), f"unknown front-matter field '{key}'")
@@ -247,6 +254,7 @@ def _lesson_from_meta(
         type=lesson_type,
         checked=checked,
         quiz_required=quiz_required,
+        status=status,
     )
 
 

@@ -22,7 +22,7 @@ def parse_quiz(text: str, first_line: int, found: Collector) -> list[Question]:
     try:
         data = load_with_lines(text)
     except yaml.YAMLError as error:
-        found.error(offset + error_line(error), "quiz: " + error_text(error))
+        found.error(offset + error_line(error), "quiz: " + error_text(error, offset))
         return []
     if not isinstance(data, list) or not data:
         found.error(first_line, "quiz: expected a list of questions starting with '- id: q1'")

@@ -34,7 +34,7 @@ def parse_scenario(text: str, first_line: int, found: Collector) -> Scenario | N
     try:
         data = load_with_lines(text)
     except yaml.YAMLError as error:
-        found.error(offset + error_line(error), "scenario: " + error_text(error))
+        found.error(offset + error_line(error), "scenario: " + error_text(error, offset))
         return None
     if not isinstance(data, dict) or not isinstance(data.get("steps"), dict):
         found.error(first_line, "scenario: expected 'start:' and a mapping of 'steps:'")

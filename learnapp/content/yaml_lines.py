@@ -6,6 +6,9 @@ from typing import Any
 
 import yaml
 
+from learnapp.content import yaml_errors
+from learnapp.content.yaml_errors import DuplicateKeyError
+
 LINE_KEY = "__line__"
 
 
@@ -13,6 +16,12 @@ class _LineNumbers(yaml.constructor.SafeConstructor):
     """Mappings carry the 1-based line they start on under LINE_KEY."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[object] = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, str) and key in seen:
+                raise DuplicateKeyError(key, key_node.start_mark)
+            seen.add(key)
         mapping = super().construct_mapping(node, deep=deep)
         mapping[LINE_KEY] = node.start_mark.line + 1
         return mapping
@@ -44,13 +53,12 @@ def load_with_lines(text: str) -> Any:
 
 def error_line(error: yaml.YAMLError) -> int:
     """The 1-based line a YAML error points at, relative to the parsed text."""
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    return mark.line + 1 if mark is not None else 1
+    return yaml_errors.error_line(error)
 
 
-def error_text(error: yaml.YAMLError) -> str:
-    problem = getattr(error, "problem", None)
-    return f"invalid YAML: {problem}" if problem else "invalid YAML"
+def error_text(error: yaml.YAMLError, offset: int = 0) -> str:
+    """The mistake in plain words, "Zeile N: …" with N the file's line (`offset` + line)."""
+    return yaml_errors.plain_message(error, offset)
 
 
 def line_of(mapping: Any, default: int = 1) -> int:

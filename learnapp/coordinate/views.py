@@ -35,6 +35,8 @@ from learnapp.access import (
 from learnapp.auth import throttle
 from learnapp.clock import local_now
 from learnapp.content import get_library
+from learnapp.content.due import DEFAULT_MONTHS, due_items
+from learnapp.content.facts import app_register
 from learnapp.coordinate import people, reports, retention, services, warnings
 from learnapp.coordinate.cards import learners_created_on, qr_svg
 from learnapp.coordinate.csv_export import to_csv
@@ -524,3 +526,13 @@ def report_xlsx() -> ResponseReturnValue:
             "Content-Disposition": f'attachment; filename="digitandem-{data.month.label}.xlsx"'
         },
     )
+
+
+@bp.get("/content-due")
+@roles_required(*STAFF)
+def content_due() -> ResponseReturnValue:
+    """Lessons and facts whose last check is older than the chosen number of months."""
+    months = whole_number(request.args.get("months"))
+    months = months if months is not None and 1 <= months <= 120 else DEFAULT_MONTHS
+    items = due_items(get_library(), app_register(), months, local_now().date())
+    return render_template("coordinate/content_due.html", items=items, months=months)

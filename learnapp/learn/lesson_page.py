@@ -17,6 +17,7 @@ from flask_login import current_user
 
 from learnapp import fragments
 from learnapp.access import LEARNER
+from learnapp.content.handout import handout_source
 from learnapp.content.library import Library
 from learnapp.content.model import Course, Lesson, Problem
 from learnapp.learn.quiz import QuestionResult, QuizAnswers
@@ -64,6 +65,8 @@ def render(
     return render_template(
         TEMPLATE,
         lesson=lesson,
+        drafts=course.draft_ids,
+        has_merkblatt=handout_source(lesson) is not None,
         main=fragments.with_page_fields(main, values),
         reading_rate=str((current_user.speech_rate or 100) / 100),
     )

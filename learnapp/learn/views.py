@@ -25,13 +25,17 @@ from flask_login import current_user
 from learnapp.access import (
     ADMIN,
     COORDINATOR,
+    LEARNER,
     MENTOR,
     can_read_courses,
+    roles_required,
     signed_in,
     visitors_welcomed,
 )
 from learnapp.auth.sessions import register_replay
 from learnapp.content import get_library
+from learnapp.content import mentor_guide as guide
+from learnapp.content.handout import handout_source
 from learnapp.content.model import Course, Lesson
 from learnapp.db import get_session
 from learnapp.helpdesk import queries as helpdesk
@@ -82,7 +86,13 @@ def _load(course_id: str, lesson_id: str | None = None) -> tuple[Course, Lesson 
             page = render_template("learn/broken.html", course=course, problems=problems)
             abort(make_response(page, 200))
         abort(404)
+    if lesson.id in course.draft_ids and not sees_drafts():
+        abort(404)  # a draft does not exist for learners
     return course, lesson
+
+
+def sees_drafts() -> bool:
+    return bool(current_user.role != LEARNER)
 
 
 @bp.get("/")
@@ -138,12 +148,14 @@ def course(course_id: str) -> ResponseReturnValue:
     library = get_library()
     course, _lesson = _load(course_id)
     progress = services.progress_by_lesson(get_session(), current_user)
-    lessons = [course.lesson(i, _lang(), library.default_lang) for i in course.lesson_ids]
+    ids = course.listed_ids(with_drafts=sees_drafts())
+    lessons = [course.lesson(i, _lang(), library.default_lang) for i in ids]
     point = services.continue_point(library, progress)
     return render_template(
         "learn/course.html",
         course=course,
         lessons=lessons,
+        drafts=course.draft_ids,
         progress=progress,
         continue_id=point.lesson_id if point and point.course.id == course.id else None,
         lang=_lang(),
@@ -366,3 +378,42 @@ def image(course_id: str, filename: str) -> ResponseReturnValue:
     # An SVG opened on its own must not run anything.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response
+
+
+@bp.get("/courses/<course_id>/<lesson_id>/merkblatt")
+@can_read_courses
+def merkblatt(course_id: str, lesson_id: str) -> ResponseReturnValue:
+    """The lesson's steps and warnings on one A4 page in large print, to print."""
+    course, lesson = _load(course_id, lesson_id)
+    assert lesson is not None
+    source = handout_source(lesson)
+    if source is None:
+        abort(404)
+    library = get_library()
+    return render_template(
+        "learn/merkblatt.html",
+        course=course,
+        lesson=lesson,
+        body=library.render(lesson, source, script_root=request.script_root),
+        lang=_lang(),
+        default_lang=library.default_lang,
+    )
+
+
+@bp.get("/courses/<course_id>/mentor-guide")
+@roles_required(MENTOR, COORDINATOR, ADMIN)
+def mentor_guide(course_id: str) -> ResponseReturnValue:
+    """The mentor notes of every lesson of a course, on one printable page."""
+    course, _lesson = _load(course_id)
+    library = get_library()
+    entries = [
+        (entry.lesson, library.render(entry.lesson, entry.source, script_root=request.script_root))
+        for entry in guide.mentor_guide(course, _lang(), library.default_lang)
+    ]
+    return render_template(
+        "learn/mentor_guide.html",
+        course=course,
+        entries=entries,
+        lang=_lang(),
+        default_lang=library.default_lang,
+    )

@@ -125,6 +125,7 @@ PAGES: list[PageSpec] = [
     PageSpec(LEARNER, MAIL_PRACTICE, "practice e-mail", then=practice()),
     PageSpec(LEARNER, LETTER_PRACTICE, "practice letter", then=practice()),
     PageSpec(LEARNER, "/courses/health", "health course"),
+    PageSpec(LEARNER, TEXT_LESSON + "/merkblatt", "merkblatt"),
     PageSpec(LEARNER, HEALTH_LESSON, "health lesson", lesson=True),
     PageSpec(LEARNER, MAIL_PRACTICE, "practice bank login", then=practice(0)),
     PageSpec(LEARNER, CALL_PRACTICE, "practice call with hang-up", then=practice()),
@@ -142,6 +143,7 @@ PAGES: list[PageSpec] = [
     PageSpec(LEARNER, "/password", "change password"),
     # Mentors (phone first), coordinators and admins. {learner} and {tandem} come from accounts.
     PageSpec(MENTOR, "/mentor", "mentor dashboard"),
+    PageSpec(MENTOR, "/courses/banking/mentor-guide", "mentor guide"),
     PageSpec(MENTOR, "/mentor/learners/{learner}", "learner detail"),
     # The mentor of a class of 25, several struggling (accounts.CLASS_MENTOR).
     PageSpec(MENTOR, "/mentor", "dashboard, 25 learners", account=CLASS_MENTOR),
@@ -153,6 +155,7 @@ PAGES: list[PageSpec] = [
     PageSpec(COORDINATOR, "/coordinate/accounts", "accounts"),
     PageSpec(COORDINATOR, "/coordinate/accounts/new", "new account"),
     PageSpec(COORDINATOR, "/coordinate/pairings", "pairings"),
+    PageSpec(COORDINATOR, "/coordinate/content-due?months=1", "lessons to re-check"),
     PageSpec(COORDINATOR, "/coordinate/learners/{learner}/card", "login card"),
     PageSpec(COORDINATOR, "/coordinate/cards/today", "card sheet"),
     PageSpec(COORDINATOR, "/coordinate/learners/{learner}/delete", "delete data"),

@@ -29,7 +29,7 @@ def test_saved_changes_and_errors_show_on_reload(app, client, auth, learner, con
     broken = client.get("/courses/demo/live")
     page = broken.get_data(as_text=True)
     assert broken.status_code == 200
-    assert "demo/de/01.md:4: error: invalid YAML" in page
+    assert "demo/de/01.md:4: error: Zeile 4: " in page
 
     lesson_file.write_text(
         LESSON.format(body="Repariert.") + "\n```quiz\n- id: q1\n  type: single\n```\n"
