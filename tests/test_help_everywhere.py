@@ -24,7 +24,7 @@ from tests.helpers import FORM_KEY_FIELD, Auth, count_queries, csrf_from
 from tests.world import World
 
 PRACTICE = "/courses/sample/sample-practice"
-HELP_LINK = re.compile(r'class="button button-primary help-link" href="([^"]+)"')
+HELP_LINK = re.compile(r'class="button button-secondary help-link" href="([^"]+)"')
 
 
 class Inbox:

@@ -65,6 +65,9 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
 # A class attribute may only name our admonition styles, nothing an author could abuse.
 ALLOWED_CLASSES = frozenset({"admonition", "admonition-title", "tip", "note", "warning", "mentor"})
 LESSON_LINK = re.compile(r"\]\(lesson:([a-z0-9-]+)\)")
+# Authors' comments (fact citations: <!-- fact: id -->) never reach a page; removed with the
+# space before them, so "Satz. <!-- … --> Satz." reads as "Satz. Satz." (read aloud too).
+AUTHOR_COMMENT = re.compile(r"[ \t]*<!--.*?-->", re.DOTALL)
 MARKDOWN_EXTENSIONS = ["tables", "admonition", "attr_list", "toc", "sane_lists"]
 
 
@@ -87,6 +90,7 @@ def render_markdown(
     source: str, resolve_lesson: Callable[[str], str | None] | None = None
 ) -> Markup:
     """Render author Markdown to sanitised HTML; `lesson:ID` links go through resolve_lesson."""
+    source = AUTHOR_COMMENT.sub("", source)
     if resolve_lesson is not None:
         source = LESSON_LINK.sub(lambda m: f"]({resolve_lesson(m.group(1)) or '#'})", source)
     html = markdown.markdown(

@@ -11,7 +11,7 @@ import re
 
 # An explanation or practice feedback must not open with one of these (a second verdict).
 VERDICT_WORDS: dict[str, tuple[str, ...]] = {
-    "de": ("Richtig", "Falsch", "Genau", "Stimmt", "Korrekt", "Falsche Antwort", "Nicht richtig"),
+    "de": ("Richtig", "Falsch", "Genau", "Stimmt", "Korrekt", "Falsche", "Nicht richtig"),
     "en": ("Right", "Wrong", "Correct", "Incorrect", "True", "False", "Exactly", "Not right"),
 }
 # Practice feedback must not open disappointed.

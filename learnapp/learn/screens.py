@@ -21,7 +21,10 @@ class TextPart:
 def address_host(address: str) -> str:
     """The host name a phone's browser shows in its one-line address bar (no scheme, no path)."""
     text = str(address).strip()
-    host = urlsplit(text if "://" in text else "https://" + text).hostname
+    try:
+        host = urlsplit(text if "://" in text else "https://" + text).hostname
+    except ValueError:  # an author's odd address ("[x]"): shown as written, never a 500
+        return text
     return host or text
 
 

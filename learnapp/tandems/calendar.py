@@ -40,7 +40,9 @@ def to_ics(
     event.add("dtstamp", utcnow().replace(tzinfo=UTC))
     start = _on_centre_clock(tandem.starts_at)
     event.add("dtstart", start)
-    event.add("dtend", _on_centre_clock(tandem.ends_at))
+    # The end in UTC: on the night the clocks go back, 02:30 on the centre's clock happens twice,
+    # and a TZID time means the first; UTC says which one (the real length stays right).
+    event.add("dtend", tandem.ends_at.replace(tzinfo=UTC))
     event.add("summary", summary)
     event.add("location", location)
     event.add("description", description)

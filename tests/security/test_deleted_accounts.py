@@ -60,4 +60,4 @@ def test_a_session_of_a_deleted_account_ends(app, client, world):
         assert user is not None
         user.active = True
         db.commit()
-    assert client.get("/").status_code == 302
+    assert client.get("/courses").status_code == 302
