@@ -146,8 +146,9 @@ def test_journey_from_a_practice_step_and_from_settings_to_the_answer_on_home(
 
     auth.login("mentora")
     dashboard = html.unescape(client.get("/mentor").get_data(as_text=True))
-    questions = dashboard.index('id="help-requests"')
-    assert questions < dashboard.index("urgent-list")  # first on the page
+    first_urgent = dashboard[dashboard.index("urgent-list") :].split("</li>")[0]
+    assert "Bittet um Hilfe" in first_urgent  # first on the page, linked to the answers
+    assert 'id="help-requests"' in dashboard
     assert "Wo tippe ich?" in dashboard and "Erika Lernend" in dashboard
     learner_page = html.unescape(
         client.get(f"/mentor/learners/{world.learner_a}").get_data(as_text=True)

@@ -85,10 +85,10 @@ def test_help_from_a_practice_step_and_from_settings_to_the_answer(browsing, inb
     mentor.goto("/mentor/sessions/new")  # another staff page: the number in the menu
     assert "2 offene Fragen" in mentor.inner_text(".main-nav")
     tap(mentor, ".main-nav .help-count")
-    first = mentor.locator("main section").first
-    assert first.get_attribute("id") == "help-requests"
-    assert "Soll ich die Nummer speichern?" in first.inner_text()
+    first_urgent = mentor.locator(".urgent-list > li").first.inner_text()
+    assert "Bittet um Hilfe" in first_urgent  # who asks comes first, linked to the answers
     mentor.click(".help-request summary >> nth=0")  # one line each; it opens to the answer
+    assert "Soll ich die Nummer speichern?" in mentor.inner_text("#help-requests")
     mentor.fill(".help-request textarea >> nth=0", "Nein, löschen Sie die Nachricht.")
     tap(mentor, ".help-request button[type=submit] >> nth=0")
     assert "1 offene Frage" in mentor.inner_text(".main-nav")
