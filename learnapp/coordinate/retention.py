@@ -9,7 +9,6 @@ volunteer hours) without her name.
 from __future__ import annotations
 
 import calendar
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,11 +17,8 @@ from sqlalchemy.orm import Session
 
 from learnapp import audit
 from learnapp.access import LEARNER, MENTOR
-from learnapp.auth import throttle
-from learnapp.coarse_time import utc_month_start
 from learnapp.coordinate import services
 from learnapp.models import Pairing, User
-from learnapp.models.base import utcnow
 
 LISTED_ROLES = (LEARNER, MENTOR)
 NOTICE_DAYS = 60  # the coordinator sees an account this long before it is due
@@ -84,20 +80,7 @@ def due_accounts(session: Session, months: int, now: datetime) -> list[User]:
 
 def anonymise_mentor(session: Session, mentor: User) -> None:
     """Her name, sign-in and preferences go; the sessions she held stay, without her name."""
-    throttle.unlock(mentor.username)
-    now = utcnow()
-    mentor.display_name = "—"
-    mentor.username = f"deleted-{mentor.id}-{secrets.token_hex(4)}"
-    mentor.set_password(secrets.token_urlsafe(24))
-    mentor.active = False
-    mentor.session_version += 1
-    mentor.totp_secret = None
-    mentor.totp_last_step = None
-    mentor.email = None
-    mentor.last_active_at = None
-    mentor.created_at = utc_month_start(mentor.created_at)
-    mentor.updated_at = utc_month_start(now)
-    mentor.deleted_at = utc_month_start(now)
+    now = services.erase_identity(mentor)
     session.execute(
         update(Pairing)
         .where(Pairing.mentor_id == mentor.id, Pairing.ended_at.is_(None))

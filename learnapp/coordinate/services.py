@@ -434,6 +434,33 @@ def _column_default(model: type, name: str) -> Any:
     return default.arg
 
 
+def erase_identity(person: User) -> datetime:
+    """Her name, sign-in, second factor, e-mail and preferences go; her times keep the month.
+
+    Returns the moment of erasing, for the caller's own records.
+    """
+    # The sign-in throttle counts failures under her username (in the database too, with
+    # database://): forget them while the name is still known. First, before this session
+    # writes anything, so a store in the same SQLite file is not kept waiting for its lock.
+    throttle.unlock(person.username)
+    now = utcnow()
+    person.display_name = "—"
+    person.username = f"deleted-{person.id}-{secrets.token_hex(4)}"
+    person.set_password(secrets.token_urlsafe(24))
+    person.active = False
+    person.session_version += 1
+    person.totp_secret = None
+    person.totp_last_step = None
+    person.email = None
+    for column in PREFERENCES.values():
+        setattr(person, column, _column_default(User, column))
+    person.last_active_at = None
+    person.created_at = utc_month_start(person.created_at)  # "new learners" of its month
+    person.updated_at = utc_month_start(now)
+    person.deleted_at = utc_month_start(now)
+    return now
+
+
 def delete_learner(session: Session, actor: User | None, learner: User) -> None:
     """Erase a learner's personal data; anonymous counts for the monthly report remain.
 
@@ -445,25 +472,7 @@ def delete_learner(session: Session, actor: User | None, learner: User) -> None:
     place are deleted. The audit
     log keeps what staff did, with its link to her cut and the time coarsened too.
     """
-    # The sign-in throttle counts failures under her username (in the database too, with
-    # database://): forget them while the name is still known. First, before this session
-    # writes anything, so a store in the same SQLite file is not kept waiting for its lock.
-    throttle.unlock(learner.username)
-    now = utcnow()
-    learner.display_name = "—"
-    learner.username = f"deleted-{learner.id}-{secrets.token_hex(4)}"
-    learner.set_password(secrets.token_urlsafe(24))
-    learner.active = False
-    learner.session_version += 1
-    learner.totp_secret = None
-    learner.totp_last_step = None
-    learner.email = None
-    for column in PREFERENCES.values():
-        setattr(learner, column, _column_default(User, column))
-    learner.last_active_at = None
-    learner.created_at = utc_month_start(learner.created_at)  # "new learners" of its month
-    learner.updated_at = utc_month_start(now)
-    learner.deleted_at = utc_month_start(now)
+    now = erase_identity(learner)
 
     session.execute(delete(ScenarioRun).where(ScenarioRun.user_id == learner.id))
     session.execute(delete(HelpRequest).where(HelpRequest.learner_id == learner.id))
