@@ -155,7 +155,11 @@
     const narrow = [];
     let counted = 0;
     for (const el of document.querySelectorAll(TEXT_BLOCKS)) {
-      if (!shown(el)) continue;
+      // Squeezed to no width at all is the worst case, so a zero width does not hide a block
+      // here (as it does for `shown`); hidden, collapsed or off-screen ones are left out.
+      if (!el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
+      const edges = el.getBoundingClientRect();
+      if (edges.height <= 1 || edges.bottom + window.scrollY <= 0) continue;
       const text = (el.innerText || "").replace(/\s+/g, " ").trim();
       if (text.length < minimum) continue;
       const style = getComputedStyle(el);
