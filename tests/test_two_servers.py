@@ -182,7 +182,7 @@ def test_signing_out_through_one_ends_the_session_on_the_other(site: Site) -> No
     assert one.post("/logout", {"csrf_token": token}).status == 302
 
     other.cookies = dict(old_cookies)  # a copy of the cookie from before signing out
-    reply = other.get("/")
+    reply = other.get("/courses")  # "/" welcomes visitors; a signed-in page shows the end
     assert reply.status == 302
     assert "/login" in reply.headers["location"]
 
