@@ -1,8 +1,8 @@
 """Short e-mails through the operator's SMTP server (MAIL_* settings; no server: no mail).
 
-Sent after the request's transaction committed and its response went out (see
-`send_after_response`): a mail server that is slow, down or refuses never costs a stored
-row or shows an error to anyone; it is logged.
+Sent after the request's transaction committed, from a thread of its own (see
+`send_after_commit`): a mail server that is slow, down or refuses never costs a stored row,
+delays the page or shows an error to anyone; it is logged.
 """
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
 
 from flask import current_app
-from werkzeug.wrappers import Response
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 LOG = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 10
@@ -71,10 +73,15 @@ def send(settings: MailSettings, message: EmailMessage) -> bool:
     return True
 
 
-def send_after_response(response: Response, settings: MailSettings, message: EmailMessage) -> None:
-    """Send `message` once `response` has gone out, after the request committed.
+def send_after_commit(session: Session, settings: MailSettings, message: EmailMessage) -> None:
+    """Send `message` once `session` has committed, without holding up the response.
 
-    A response replaced at the end (the commit failed: learnapp/db.py) is never closed, so
-    nothing is announced that was not stored.
+    Nothing is announced that was not stored: a commit that fails never fires the event. Not
+    tied to the response's close either, which a development server skips when the browser
+    drops the connection early (a mail then went missing).
     """
-    response.call_on_close(lambda: send(settings, message))
+
+    def start_sending(_session: Session) -> None:
+        threading.Thread(target=send, args=(settings, message), name="mail", daemon=True).start()
+
+    event.listen(session, "after_commit", start_sending, once=True)

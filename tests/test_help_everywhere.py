@@ -16,7 +16,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import event, exc, func, select
+from sqlalchemy.orm import Session
 
 from learnapp.db import get_session
 from learnapp.models import HelpRequest, User
@@ -248,7 +249,47 @@ def test_mail_server_down_keeps_the_request_and_the_learner_sees_no_error(
     sent_url, _fields = send_help(client, f"/help?from={PRACTICE}", "Hallo")
     assert client.get(sent_url).status_code == 200
     assert len(requests_stored(app)) == 1
+    end = time.monotonic() + 5  # the mail is tried from a thread of its own
+    while "not sent" not in caplog.text and time.monotonic() < end:
+        time.sleep(0.05)
     assert "not sent" in caplog.text
+
+
+def test_no_mail_when_the_request_is_not_stored_in_the_end(
+    client: FlaskClient, auth: Auth, world: World, app: Flask, inbox: Inbox
+):
+    """The request's final commit is refused (a lost connection, a timeout): the learner gets
+    the app's error page, nothing is stored and the mentor is told nothing."""
+    set_email(app, world.mentor_a, "mia@example.org")
+    auth.login("learnera")
+    page = client.get(f"/help?from={PRACTICE}").get_data(as_text=True)
+
+    def note_a_stored_request(session: Session, _flush: object) -> None:
+        if any(isinstance(row, HelpRequest) for row in session.new):
+            session.info["help_request_stored"] = True
+
+    def refuse_the_final_commit(session: Session) -> None:
+        # savepoints (form_keys.once) commit too: only the request's own, outer commit fails
+        if session.info.get("help_request_stored") and not session.in_nested_transaction():
+            raise exc.OperationalError("COMMIT", {}, Exception("connection lost"))
+
+    fields = {
+        "csrf_token": csrf_from(page),
+        "form_key": FORM_KEY_FIELD.search(page).group(1),
+        "origin": PRACTICE,
+        "message": "Hallo",
+    }
+    event.listen(Session, "after_flush", note_a_stored_request)
+    event.listen(Session, "before_commit", refuse_the_final_commit)
+    try:
+        response = client.post("/help", data=fields, buffered=True)
+    finally:
+        event.remove(Session, "before_commit", refuse_the_final_commit)
+        event.remove(Session, "after_flush", note_a_stored_request)
+    assert response.status_code == 503
+    time.sleep(1)
+    assert inbox.messages == []
+    assert requests_stored(app) == []
 
 
 def test_no_mail_without_an_address_or_without_a_server(

@@ -64,14 +64,13 @@ def ask() -> ResponseReturnValue:
     except LimitReached as refused:
         form.message.errors = [str(refused)]
         return _page(form, origin, mentor), 429
-    response = redirect(result.url)
     settings = mail.configured()
     if first and settings is not None and mentor is not None and mentor.email:
         lesson_id = origin.lesson_id if origin else ""
         address = url_for("mentor.dashboard", _external=True)
         message = notify.announcement(mentor, learner, lesson_id, address)
-        mail.send_after_response(response, settings, message)
-    return response
+        mail.send_after_commit(db, settings, message)
+    return redirect(result.url)
 
 
 @bp.get("/sent/<int:help_id>")

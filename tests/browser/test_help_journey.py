@@ -54,12 +54,6 @@ def inbox(live_server):  # type: ignore[no-untyped-def]
     controller.stop()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="unsettled: after the last merge the mails sent after the response (call_on_close) "
-    "did not always reach the test's SMTP server from the threaded live server (0–2 of 2); the "
-    "same journey over HTTP (tests/test_help_everywhere.py) checks the mail and passes",
-)
 def test_help_from_a_practice_step_and_from_settings_to_the_answer(browsing, inbox):
     learner = browsing.open(HELP_LEARNER, javascript=False).page
     learner.goto(CHAT_PRACTICE)
