@@ -11,6 +11,7 @@ from learnapp import (
     content,
     db,
     errors,
+    hyphenation,
     i18n,
     login,
     pages,
@@ -54,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     content.init_app(app)
     assets.init_app(app)
     pages.init_app(app)
+    hyphenation.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     db.commit_requests(app)  # last: runs first of the after-request hooks (see there)

@@ -128,6 +128,47 @@
     return counts;
   }
 
+  // Words split over two lines without a hyphen: two letters of one word on different lines
+  // with neither a soft hyphen (U+00AD) nor a hyphen between them. Addresses and codes may
+  // break anywhere (`allowed`); they are not words.
+  function midWordBreaks(allowed) {
+    const found = [];
+    const range = document.createRange();
+    const root = document.querySelector("main") || document.body;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const letter = /\p{L}/u;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || !shown(parent) || (allowed && parent.closest(allowed))) continue;
+      if (!root.contains(node) && !parent.closest("header")) continue;
+      const text = node.textContent;
+      let previous = null; // { top, height } of the last letter, or null after a break point
+      for (let i = 0; i < text.length; i += 1) {
+        const ch = text[i];
+        if (ch === "\u00ad" || ch === "-" || !letter.test(ch)) {
+          previous = null;
+          continue;
+        }
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        // The letter right after a break has a second, empty box at the end of the line before.
+        const boxes = [...range.getClientRects()].filter((b) => b.width > 0);
+        const box = boxes[boxes.length - 1];
+        if (!box) { previous = null; continue; }
+        if (previous && box.top > previous.top + previous.height / 2) {
+          const start = text.lastIndexOf(" ", i) + 1;
+          const end = text.indexOf(" ", i);
+          const token = text.slice(start, end < 0 ? undefined : end).replace(/\u00ad/g, "");
+          // With a digit, an @ or a slash it is a code or an address, not a word.
+          if (!/[\d@/]/.test(token)) found.push(`${describe(parent).slice(0, 30)}: "${token}"`);
+          if (found.length >= 8) return found;
+        }
+        previous = { top: box.top, height: box.height };
+      }
+    }
+    return found;
+  }
+
   function lineLengths(selector) {
     let longest = 0;
     let where = "";
@@ -208,5 +249,5 @@
     };
   }
 
-  window.__measure = { targets, textSizes, overflow, lineLengths, focusState, narrowText, brokenImages };
+  window.__measure = { targets, textSizes, overflow, midWordBreaks, lineLengths, focusState, narrowText, brokenImages };
 })();

@@ -104,6 +104,9 @@ ALLOWED = "code, kbd, .password-display, .sim-url, .sim-address, .sim-addressbar
 
 @pytest.mark.parametrize("page_id", [*LEARNER_PAGES, "learner:practice e-mail"])
 def test_words_break_only_at_hyphenation_points(browsing, page_id):
+    """At 175 % and 200 % text, on a tablet, a phone and at 320 px: a word split over two lines
+    is split at a hyphenation point (a soft hyphen from the server, or a hyphen), never between
+    any two letters, and nothing pushes the page sideways."""
     spec = BY_ID[page_id]
     visit = browsing.open(username(spec.role, "large"))
     visit.page.goto(spec.path)
@@ -112,4 +115,30 @@ def test_words_break_only_at_hyphenation_points(browsing, page_id):
     found = visit.page.evaluate(NO_MIDWORD_BREAKS.replace("ALLOWED", repr(ALLOWED)))
     assert found["hyphens"] == "auto" and found["lang"] in ("de", "en")
     assert found["found"] == [], found["found"]
-    assert measure(visit.page, "overflow")["wide"] == []
+    problems = []
+    for size, classes in SIZES.items():
+        visit.page.evaluate("(c) => { document.documentElement.className = c; }", classes)
+        for name in ("tablet portrait", "phone", "320 px"):
+            visit.page.set_viewport_size(VIEWPORTS[name])
+            broken = measure(visit.page, "midWordBreaks", ALLOWED)
+            wide = measure(visit.page, "overflow")["wide"]
+            problems += [f"{size}, {name}: broken {word}" for word in broken]
+            problems += [f"{size}, {name}: {box}" for box in wide]
+    assert not problems, f"{spec.path}:\n  " + "\n  ".join(problems)
+
+
+def test_the_break_probe_finds_a_word_split_between_letters(browsing):
+    """The probe above bites: a long word without soft hyphens in a narrow box is reported."""
+    visit = browsing.open(username("learner", "large"))
+    visit.page.goto(BY_ID["learner:settings"].path)
+    visit.page.set_viewport_size(VIEWPORTS["phone"])
+    assert measure(visit.page, "midWordBreaks", ALLOWED) == []
+    visit.page.evaluate(
+        """() => {
+            const p = document.createElement("p");
+            p.textContent = "Rechtsschutzversicherungsgesellschaften";
+            p.style.overflowWrap = "anywhere";
+            document.querySelector("main").prepend(p);
+        }"""
+    )
+    assert any("Rechtsschutz" in word for word in measure(visit.page, "midWordBreaks", ALLOWED))

@@ -38,12 +38,6 @@ def test_nothing_squeezed_at_any_size(show, page_id):
     assert not problems, "\n  ".join(problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: since the open help questions are listed on the dashboard too, 23 of "
-    "25 names fit the first 810×1080 screen (the header wraps to two rows); issue 'Mentors and "
-    "coordinators at real size', point 2, stays open until they fit",
-)
 def test_a_tablet_screen_names_the_whole_class_urgent_first(show):
     page = show(BY_ID[ROWS[0]]).page
     page.set_viewport_size(VIEWPORTS["tablet portrait"])

@@ -1,0 +1,102 @@
+"""Soft hyphens in long words, so large text breaks a word only where a hyphen belongs.
+
+Browsers hyphenate (`hyphens: auto`) only with a dictionary for the page's language, and not
+every browser has one (Debian's Chromium has none; some tablets lack one for Turkish or
+Polish). A word wider than the line then breaks between any two letters ("Einstellunge|n").
+So the server marks the hyphenation points of long words with soft hyphens (U+00AD): invisible
+unless the line breaks there, ignored by screen readers and by the browser's search.
+
+Only the text between tags is touched: never attributes (form values, links, tokens), never
+the inside of script, style, textarea, pre, code, kbd, title or option, and never a word that
+touches a digit, a dot or an @ (addresses, usernames, codes). How long a word must be follows
+the reader's text size: at 175 % and 200 % a heading line holds about eight letters on a phone.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pyphen
+from flask import Flask, g
+from flask_babel import get_locale
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+SOFT_HYPHEN = "\u00ad"
+# Words of this many letters or more get their hyphenation points; by the reader's text size.
+SHORTEST_WORD = {100: 18, 125: 15, 150: 12, 175: 8, 200: 8}
+# Elements whose text is shown or sent exactly as written.
+VERBATIM = frozenset({"script", "style", "textarea", "pre", "code", "kbd", "title", "option"})
+TAG = re.compile(r"(<[^>]*>)")
+TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)")
+WORD = re.compile(r"(?<![\w@/.&#\-\u00ad])[^\W\d_]+(?:-[^\W\d_]+)*(?![\w@/\u00ad]|\.\w)")
+SKIP = "hyphenation_skipped"  # key in flask.g: a page whose text must stay exactly as it is
+
+
+@lru_cache(maxsize=16)
+def _dictionary(lang: str) -> pyphen.Pyphen | None:
+    found = pyphen.language_fallback(lang)
+    return pyphen.Pyphen(lang=found) if found else None
+
+
+@lru_cache(maxsize=50_000)
+def hyphenate_word(word: str, lang: str) -> str:
+    dictionary = _dictionary(lang)
+    if dictionary is None:
+        return word
+    # "Online-Banking": each part on its own; the hyphen is a break point already.
+    return "-".join(dictionary.inserted(part, hyphen=SOFT_HYPHEN) for part in word.split("-"))
+
+
+def hyphenate_text(text: str, lang: str, shortest: int) -> str:
+    def mark(match: re.Match[str]) -> str:
+        word = match.group(0)
+        longest_part = max(len(part) for part in word.split("-"))
+        return hyphenate_word(word, lang) if longest_part >= shortest else word
+
+    return WORD.sub(mark, text)
+
+
+def hyphenate_html(html: str, lang: str, shortest: int) -> str:
+    """`html` with soft hyphens in the long words of its text (not its tags or verbatim parts)."""
+    if _dictionary(lang) is None:
+        return html
+    parts = TAG.split(html)
+    verbatim_depth = 0
+    for index, part in enumerate(parts):
+        if index % 2 == 1:  # a tag
+            found = TAG_NAME.match(part)
+            if found and found.group(2).lower() in VERBATIM and not part.endswith("/>"):
+                verbatim_depth += -1 if found.group(1) else 1
+                verbatim_depth = max(verbatim_depth, 0)
+        elif part and verbatim_depth == 0:
+            parts[index] = hyphenate_text(part, lang, shortest)
+    return "".join(parts)
+
+
+def shortest_word() -> int:
+    size = 100
+    if current_user and current_user.is_authenticated:
+        size = current_user.text_size
+    return SHORTEST_WORD.get(size, SHORTEST_WORD[100])
+
+
+def hyphenate_page(response: Response) -> Response:
+    if (
+        response.status_code != 200
+        or response.mimetype != "text/html"
+        or response.direct_passthrough
+        or response.is_streamed
+        or g.get(SKIP)
+    ):
+        return response
+    html = response.get_data(as_text=True)
+    hyphenated = hyphenate_html(html, str(get_locale()), shortest_word())
+    if hyphenated is not html and hyphenated != html:
+        response.set_data(hyphenated)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(hyphenate_page)
