@@ -117,3 +117,9 @@ def test_parts_of_a_body():
     assert "Hinweis zwei." in staff.text and staff.sources == "- Quelle A"
     assert split_sources("Nur Text.").sources == ""
     assert without_mentor_boxes("a\n!!! mentor\n    b\nc") == "a\n\nc"
+
+
+@pytest.mark.parametrize("heading", ["Джерела", "Źródła"])
+def test_a_translated_sources_heading_is_folded_away_too(heading):
+    parts = lesson_parts(f"Text.\n\n## {heading}\n\n- Quelle A\n", staff=False)
+    assert parts.sources == "- Quelle A" and "Quelle A" not in parts.text

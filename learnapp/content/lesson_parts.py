@@ -1,10 +1,10 @@
 """The parts of a lesson body for its reader: mentor boxes only for staff, sources apart.
 
 Mentor boxes (`!!! mentor`) are hints for the tandem session; a learner reading alone does not
-need them. The `## Quellen` / `## Sources` section is for whoever wants to check the facts, so
-the page folds it away at the end. Both are found in the Markdown source, the way the admonition
-extension and python-markdown find them: a box runs while its lines are indented or blank, a
-section until the next heading of the same level.
+need them. The `## Quellen` / `## Sources` section (or its heading in the lesson's language) is
+for whoever wants to check the facts, so the page folds it away at the end. Both are found in
+the Markdown source, the way the admonition extension and python-markdown find them: a box runs
+while its lines are indented or blank, a section until the next heading of the same level.
 """
 
 from __future__ import annotations
@@ -13,7 +13,11 @@ import re
 from dataclasses import dataclass
 
 MENTOR_BOX = re.compile(r"^!!!\s+mentor\b")
-SOURCES_HEADING = re.compile(r"^##\s+(Quellen|Sources)\s*#*\s*$", re.IGNORECASE)
+# The heading of the sources section in every language a lesson is written in (de, en, tr,
+# ru, uk, pl, ar); a translation names it in its own language.
+SOURCES_HEADING = re.compile(
+    r"^##\s+(Quellen|Sources|Kaynaklar|Источники|Джерела|Źródła|المصادر)\s*#*\s*$", re.IGNORECASE
+)
 SECTION_HEADING = re.compile(r"^#{1,2}\s")
 FENCE = re.compile(r"^(```|~~~)")
 INDENTED = re.compile(r"^( {4}|\t)")
