@@ -123,8 +123,8 @@ def demo_load(large: bool, centres: int, mentors: int, learners: int, seed: int)
 
 @courses_cli.command("check")
 def courses_check() -> None:
-    """Check every course; exit non-zero when something must be fixed."""
-    library = content.get_library()
+    """Check every course in every language folder; exit non-zero when something must be fixed."""
+    library = content.library_to_check(current_app)
     report = check_library(library, tuple(current_app.config["LANGUAGES"]))
     report.problems.extend(check_citations(library, app_register()))
     report.problems.extend(handout_problems(library))

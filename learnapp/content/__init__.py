@@ -9,6 +9,7 @@ from flask import Flask, current_app
 
 from learnapp.content import reload
 from learnapp.content.library import Library, file_signature, load_library
+from learnapp.content.yaml_lines import precise_parsing
 from learnapp.paths import CONTENT_DIR
 
 EXTENSION_KEY = "learnapp_content"
@@ -22,11 +23,19 @@ def content_root(app: Flask) -> Path:
 
 
 def init_app(app: Flask) -> None:
-    """Parse the content tree once at start; problems are logged, never fatal."""
+    """Parse the served languages' content once at start; problems are logged, never fatal."""
     app.extensions[EXTENSION_KEY] = load_library(
-        content_root(app), app.config["BABEL_DEFAULT_LOCALE"]
+        content_root(app), app.config["BABEL_DEFAULT_LOCALE"], app.config["LANGUAGES"]
     )
     app.extensions[RELOAD_KEY] = reload.new_state(app)
+
+
+def library_to_check(app: Flask) -> Library:
+    """What `flask courses check` checks: the folder read anew, every language folder in it
+    (served or still being written), every file through the pure-Python YAML parser, whose
+    error marks are the lines an author has to fix."""
+    with precise_parsing():
+        return load_library(content_root(app), app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def get_library() -> Library:
@@ -39,7 +48,7 @@ def get_library() -> Library:
     app = current_app
     library: Library = app.extensions[EXTENSION_KEY]
     if app.config["CONTENT_AUTO_RELOAD"]:
-        if file_signature(library.root) != library.signature:
+        if file_signature(library.root, library.languages) != library.signature:
             library = _reload(app, library, keep_good=False)
     elif reload.should_reload(app, app.extensions[RELOAD_KEY], library):
         library = _reload(app, library, keep_good=True)
@@ -51,7 +60,7 @@ def _reload(app: Flask, previous: Library, keep_good: bool) -> Library:
         if app.extensions[EXTENSION_KEY] is not previous:  # another thread was first
             current: Library = app.extensions[EXTENSION_KEY]
             return current
-        library = load_library(previous.root, previous.default_lang)
+        library = load_library(previous.root, previous.default_lang, previous.languages)
         if keep_good:
             library = reload.keep_last_good(previous, library)
         library.last_known_path = {**previous.last_known_path, **library.last_known_path}
