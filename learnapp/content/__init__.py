@@ -8,6 +8,8 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from learnapp.content import reload
+from learnapp.content.cache import FILE_NAME as CACHE_FILE_NAME
+from learnapp.content.cache import load_cached
 from learnapp.content.library import Library, file_signature, load_library
 from learnapp.content.yaml_lines import precise_parsing
 from learnapp.paths import CONTENT_DIR
@@ -22,10 +24,22 @@ def content_root(app: Flask) -> Path:
     return Path(configured) if configured else CONTENT_DIR
 
 
+def cache_file(app: Flask) -> Path | None:
+    """Where the parsed courses are kept between starts; None when switched off."""
+    configured = app.config.get("CONTENT_CACHE_FILE") or ""
+    if configured == "off":
+        return None
+    return Path(configured) if configured else Path(app.instance_path) / CACHE_FILE_NAME
+
+
 def init_app(app: Flask) -> None:
-    """Parse the served languages' content once at start; problems are logged, never fatal."""
-    app.extensions[EXTENSION_KEY] = load_library(
-        content_root(app), app.config["BABEL_DEFAULT_LOCALE"], app.config["LANGUAGES"]
+    """Read the served languages' courses at start (parsed, or kept from the last start when
+    nothing changed); problems are logged, never fatal."""
+    app.extensions[EXTENSION_KEY] = load_cached(
+        content_root(app),
+        app.config["BABEL_DEFAULT_LOCALE"],
+        app.config["LANGUAGES"],
+        cache_file(app),
     )
     app.extensions[RELOAD_KEY] = reload.new_state(app)
 

@@ -113,7 +113,7 @@ def _lang_dirs(course_folder: Path, languages: tuple[str, ...] | None) -> Iterat
             yield folder
 
 
-def _content_files(root: Path, languages: tuple[str, ...] | None) -> Iterator[Path]:
+def content_files(root: Path, languages: tuple[str, ...] | None) -> Iterator[Path]:
     """Every course file and every lesson file in the language folders read, in order."""
     if not root.is_dir():
         return
@@ -132,7 +132,7 @@ def file_signature(root: Path, languages: tuple[str, ...] | None = None) -> tupl
     directory entry, its files are never listed.
     """
     entries = []
-    for path in _content_files(root, languages):
+    for path in content_files(root, languages):
         stat = path.stat()
         entries.append((str(path), stat.st_mtime_ns, stat.st_size))
     return tuple(entries)
