@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from learnapp import content, migrate
+from learnapp import content
 from learnapp.access import ROLES
 from learnapp.accounts import UMLAUTS
 from learnapp.auth import throttle
@@ -33,6 +33,8 @@ from learnapp.display_names import display_name_problem
 from learnapp.models import Centre, User
 from learnapp.models.base import utcnow
 
+# The db commands import learnapp.migrate when they run: alembic weighs about 10 MB in every
+# process that imports it, and a gunicorn worker never needs it (tests/test_start_weight.py).
 db_cli = AppGroup("db", help="Database commands.")
 demo_cli = AppGroup("demo", help="Demo data for trying the app.")
 courses_cli = AppGroup("courses", help="Tools for course authors.")
@@ -43,6 +45,8 @@ privacy_cli = AppGroup("privacy", help="Data protection: accounts unused for a l
 @db_cli.command("upgrade")
 def db_upgrade() -> None:
     """Create the database or bring it up to the newest schema."""
+    from learnapp import migrate  # alembic: only when a db command runs
+
     migrate.upgrade(current_app.config["DATABASE_URL"])
     click.echo("Database is up to date.")
 
@@ -50,6 +54,8 @@ def db_upgrade() -> None:
 @db_cli.command("current")
 def db_current() -> None:
     """Show which migration the database is at; exit 1 when an upgrade is due."""
+    from learnapp import migrate  # alembic: only when a db command runs
+
     state = migrate.revisions(current_app.config["DATABASE_URL"])
     click.echo(f"Database: {', '.join(state.current) or 'empty (never migrated)'}")
     click.echo(f"Newest migration: {state.newest or 'none'}")
@@ -66,6 +72,8 @@ def db_current() -> None:
 )
 def db_downgrade(revision: str) -> None:
     """Go back one migration, or to REVISION (a migration id such as 0004, or base)."""
+    from learnapp import migrate  # alembic: only when a db command runs
+
     migrate.downgrade(current_app.config["DATABASE_URL"], revision)
     state = migrate.revisions(current_app.config["DATABASE_URL"])
     click.echo(f"Database is now at: {', '.join(state.current) or 'base (empty)'}")
@@ -81,6 +89,8 @@ def db_downgrade(revision: str) -> None:
 )
 def db_revision(message: str, autogenerate: bool) -> None:
     """Write a new migration file in migrations/versions/ (see docs/migrations.md)."""
+    from learnapp import migrate  # alembic: only when a db command runs
+
     path = migrate.new_revision(current_app.config["DATABASE_URL"], message, autogenerate)
     click.echo(f"Created {path}: read it through before you commit it.")
 
@@ -123,8 +133,8 @@ def demo_load(large: bool, centres: int, mentors: int, learners: int, seed: int)
 
 @courses_cli.command("check")
 def courses_check() -> None:
-    """Check every course; exit non-zero when something must be fixed."""
-    library = content.get_library()
+    """Check every course in every language folder; exit non-zero when something must be fixed."""
+    library = content.library_to_check(current_app)
     report = check_library(library, tuple(current_app.config["LANGUAGES"]))
     report.problems.extend(check_citations(library, app_register()))
     report.problems.extend(handout_problems(library))

@@ -28,6 +28,9 @@ class DefaultConfig:
     # `flask courses reload` touches the stamp file (default: instance/content-reload.stamp).
     CONTENT_RELOAD_SECONDS = 60
     CONTENT_RELOAD_STAMP = ""
+    # The parsed courses kept between starts (learnapp/content/cache.py): empty for
+    # instance/content-library.cache, "off" to parse at every start.
+    CONTENT_CACHE_FILE = ""
     FACTS_FILE = ""  # empty: facts.yaml next to the content folder
     LANGUAGES = ("de", "en")
     BABEL_DEFAULT_LOCALE = "de"

@@ -46,6 +46,7 @@ def app(tmp_path: Path, content_dir: Path) -> Iterator[Flask]:
             "CONTENT_DIR": str(content_dir),
             "CONTENT_AUTO_RELOAD": False,
             "MAINTENANCE_FLAG": str(tmp_path / "maintenance"),  # not the project's instance/
+            "CONTENT_CACHE_FILE": str(tmp_path / "content-library.cache"),
         }
     )
     engine = app.extensions["learnapp_db"].engine

@@ -64,6 +64,8 @@ def _check_translations(course: Course, languages: tuple[str, ...], report: Repo
     for lesson_id in course.all_lesson_ids:
         versions = {lang: course.lessons.get(lang, {}).get(lesson_id) for lang in languages}
         present = {lang: lesson for lang, lesson in versions.items() if lesson is not None}
+        if not present:  # only in folders of languages not served (yet): nothing to compare
+            continue
         reference = next(iter(present.values()))
         for lang, lesson in versions.items():
             if lesson is None:

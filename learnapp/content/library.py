@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -20,6 +21,7 @@ from learnapp.content.render import render_markdown
 log = logging.getLogger(__name__)
 COURSE_FILE = "course.yaml"
 LESSON_SUFFIX = ".md"
+IMAGES_FOLDER = "images"
 # Each library read gets the next number: anything drawn from its content is kept under it, so
 # nothing drawn from an older read can be served once the courses were read anew.
 _generations = itertools.count(1)
@@ -29,6 +31,8 @@ _generations = itertools.count(1)
 class Library:
     root: Path
     default_lang: str
+    # The language folders read (the served languages); None: every folder there is.
+    languages: tuple[str, ...] | None = None
     courses: dict[str, Course] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     # lesson id -> course id, for `lesson:ID` links and lookups by id alone
@@ -91,20 +95,64 @@ class Library:
         return html
 
 
-def file_signature(root: Path) -> tuple:
-    """Names, sizes and change times of every content file: changes when an author saves."""
+def served_languages(languages: Collection[str], default_lang: str) -> tuple[str, ...]:
+    """The language folders a server reads: its languages and its default one."""
+    return tuple(sorted({*languages, default_lang}))
+
+
+def _lang_dirs(course_folder: Path, languages: tuple[str, ...] | None) -> Iterator[Path]:
+    """A course's language folders: the named ones (nothing else is listed), or all of them."""
+    if languages is None:
+        for folder in sorted(course_folder.iterdir()):
+            if folder.is_dir() and folder.name != IMAGES_FOLDER:
+                yield folder
+        return
+    for lang in languages:
+        folder = course_folder / lang
+        if folder.is_dir():
+            yield folder
+
+
+def content_files(root: Path, languages: tuple[str, ...] | None) -> Iterator[Path]:
+    """Every course file and every lesson file in the language folders read, in order."""
+    if not root.is_dir():
+        return
+    for course_folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        course_file = course_folder / COURSE_FILE
+        if course_file.is_file():
+            yield course_file
+        for lang_dir in _lang_dirs(course_folder, languages):
+            yield from sorted(p for p in lang_dir.glob(f"*{LESSON_SUFFIX}") if p.is_file())
+
+
+def file_signature(root: Path, languages: tuple[str, ...] | None = None) -> tuple:
+    """Names, sizes and change times of the content files read: changes when an author saves.
+
+    Only the folders of `languages` are looked into; a folder of another language costs one
+    directory entry, its files are never listed.
+    """
     entries = []
-    if root.is_dir():
-        for path in sorted(root.rglob("*")):
-            if path.suffix in (LESSON_SUFFIX, ".yaml") and path.is_file():
-                stat = path.stat()
-                entries.append((str(path), stat.st_mtime_ns, stat.st_size))
+    for path in content_files(root, languages):
+        stat = path.stat()
+        entries.append((str(path), stat.st_mtime_ns, stat.st_size))
     return tuple(entries)
 
 
-def load_library(root: Path, default_lang: str) -> Library:
-    """Parse the whole content tree; broken files are recorded as problems, never raised."""
-    library = Library(root=root, default_lang=default_lang, signature=file_signature(root))
+def load_library(
+    root: Path, default_lang: str, languages: Collection[str] | None = None
+) -> Library:
+    """Parse the content tree; broken files are recorded as problems, never raised.
+
+    `languages`: the lesson folders to read (a server's LANGUAGES); None reads every language
+    folder there is (`flask courses check`, tools). Other folders are never opened.
+    """
+    served = served_languages(languages, default_lang) if languages is not None else None
+    library = Library(
+        root=root,
+        default_lang=default_lang,
+        languages=served,
+        signature=file_signature(root, served),
+    )
     if not root.is_dir():
         library.problems.append(Problem(root, 1, "content folder does not exist"))
         return library
@@ -132,9 +180,7 @@ def load_library(root: Path, default_lang: str) -> Library:
 
 
 def _load_lessons(library: Library, course: Course) -> None:
-    for lang_dir in sorted(p for p in course.folder.iterdir() if p.is_dir()):
-        if lang_dir.name == "images":
-            continue
+    for lang_dir in _lang_dirs(course.folder, library.languages):
         for lesson_file in sorted(lang_dir.glob(f"*{LESSON_SUFFIX}")):
             lesson, problems = parse_lesson_file(lesson_file, course.id, lang_dir.name)
             library.problems.extend(problems)
@@ -155,12 +201,14 @@ def _load_lessons(library: Library, course: Course) -> None:
 def _report_orphans(library: Library) -> None:
     """Lesson files in a folder without a usable course file belong to an unknown course."""
     known = {course.folder for course in library.courses.values()}
-    for lesson_file in sorted(library.root.glob(f"*/*/*{LESSON_SUFFIX}")):
-        course_folder = lesson_file.parent.parent
-        if course_folder not in known:
-            library.problems.append(
-                Problem(lesson_file, 1, "unknown course: its folder has no valid course.yaml")
-            )
+    for course_folder in sorted(p for p in library.root.iterdir() if p.is_dir()):
+        if course_folder in known:
+            continue
+        for lang_dir in _lang_dirs(course_folder, library.languages):
+            for lesson_file in sorted(lang_dir.glob(f"*{LESSON_SUFFIX}")):
+                library.problems.append(
+                    Problem(lesson_file, 1, "unknown course: its folder has no valid course.yaml")
+                )
 
 
 def order_lessons(course: Course) -> None:

@@ -65,7 +65,7 @@ def should_reload(app: Flask, state: ReloadState, library: Library) -> bool:
     if time.monotonic() - state.last_scan < app.config["CONTENT_RELOAD_SECONDS"]:
         return False
     state.last_scan = time.monotonic()
-    return file_signature(library.root) != library.signature
+    return file_signature(library.root, library.languages) != library.signature
 
 
 def keep_last_good(previous: Library, fresh: Library) -> Library:

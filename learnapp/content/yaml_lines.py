@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import yaml
@@ -10,6 +13,9 @@ from learnapp.content import yaml_errors
 from learnapp.content.yaml_errors import DuplicateKeyError
 
 LINE_KEY = "__line__"
+STR_TAG = "tag:yaml.org,2002:str"
+# True while `flask courses check` reads: every file through the pure-Python parser.
+_precise: ContextVar[bool] = ContextVar("precise_yaml", default=False)
 
 
 class _LineNumbers(yaml.constructor.SafeConstructor):
@@ -18,7 +24,12 @@ class _LineNumbers(yaml.constructor.SafeConstructor):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[object] = set()
         for key_node, _value in node.value:
-            key = self.construct_object(key_node, deep=deep)
+            # A plain text key is its node's value: no need to construct it twice.
+            key = (
+                key_node.value
+                if key_node.tag == STR_TAG
+                else self.construct_object(key_node, deep=deep)
+            )
             if isinstance(key, str) and key in seen:
                 raise DuplicateKeyError(key, key_node.start_mark)
             seen.add(key)
@@ -41,8 +52,20 @@ _FastLineLoader: type = (
 )
 
 
+@contextmanager
+def precise_parsing() -> Iterator[None]:
+    """Within: the pure-Python parser only (`flask courses check`, the equality test)."""
+    token = _precise.set(True)
+    try:
+        yield
+    finally:
+        _precise.reset(token)
+
+
 def load_with_lines(text: str) -> Any:
     """Parse YAML; raises yaml.YAMLError (with problem_mark) on bad syntax."""
+    if _precise.get():
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     try:
         return yaml.load(text, Loader=_FastLineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from icalendar import Alarm, Calendar, Event
-
 from learnapp.clock import CENTRE_TZ
 from learnapp.models import TandemSession
 from learnapp.models.base import utcnow
@@ -32,6 +30,9 @@ def to_ics(
     VTIMEZONE that RFC 5545 requires for a TZID: a calendar shows them right on any clock,
     also across the change to and from summer time.
     """
+    # Imported here: icalendar weighs about 3 MB in every worker, and few ask for a .ics file.
+    from icalendar import Alarm, Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", "-//DigiTandem//Tandem session//DE")
     calendar.add("version", "2.0")
