@@ -7,6 +7,7 @@ from flask import Flask
 from learnapp import (
     assets,
     cli,
+    compression,
     config,
     content,
     db,
@@ -45,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(STATIC_DIR),
     )
     config.load_config(app, test_config)
+    compression.init_app(app)  # its after-request runs last: it sends the finished page
     requestlog.init_app(app)  # first, so every request has its id before anything can fail
     security.init_app(app)
     db.init_app(app)
