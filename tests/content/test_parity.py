@@ -230,10 +230,14 @@ def test_quiz_ids_and_correct_answers_must_match(tmp_path, old, new, expected):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("next: end-unsafe\n", "next: end-safe\n", "step 'mail'"),
-        ("      tap: 1\n", "      tap: 2\n", "step 'mail'"),
-        ("end: unsafe", "end: safe", "step 'end-unsafe'"),
-        ("kind: email", "kind: sms\n      sender: Bank\n      messages: [Hallo]", "step 'mail'"),
+        ("next: end-unsafe\n", "next: end-safe\n", "step 'mail': its"),
+        ("      tap: 1\n", "      tap: 2\n", "step 'mail': its"),
+        ("end: unsafe", "end: safe", "step 'end-unsafe': its"),
+        (
+            "kind: email",
+            "kind: sms\n      sender: Bank\n      messages: [{from: them, text: Hallo}]",
+            "step 'mail': its screen kind",
+        ),
         ("end-safe", "end-ok", "step 'end-safe' is missing"),
         ("5 €", "50 €", "amount '5' (original line 22)"),
     ],
