@@ -13,7 +13,11 @@ import re
 from dataclasses import dataclass
 
 MENTOR_BOX = re.compile(r"^!!!\s+mentor\b")
-SOURCES_HEADING = re.compile(r"^##\s+(Quellen|Sources)\s*#*\s*$", re.IGNORECASE)
+# The sources heading in each language the lessons are written in.
+SOURCES_HEADING = re.compile(
+    r"^##\s+(Quellen|Sources|Kaynaklar|Источники|Джерела|Źródła|المصادر)\s*#*\s*$", re.IGNORECASE
+)
+H2 = re.compile(r"^##\s")
 SECTION_HEADING = re.compile(r"^#{1,2}\s")
 FENCE = re.compile(r"^(```|~~~)")
 INDENTED = re.compile(r"^( {4}|\t)")
@@ -68,6 +72,19 @@ def split_sources(body: str) -> LessonParts:
     )
     text = "\n".join(lines[:start] + lines[end:])
     return LessonParts(text, "\n".join(lines[start + 1 : end]).strip("\n"))
+
+
+def sections(text: str) -> list[str]:
+    """A body's text cut before each `## ` heading (outside fenced blocks): the introduction,
+    then one piece per section. The parity check keeps the same headings in every language."""
+    lines = text.split("\n")
+    outside = _outside_fences(lines)
+    pieces: list[list[str]] = [[]]
+    for line, plain in zip(lines, outside, strict=True):
+        if plain and H2.match(line):
+            pieces.append([])
+        pieces[-1].append(line)
+    return ["\n".join(piece) for piece in pieces]
 
 
 def lesson_parts(body: str, *, staff: bool) -> LessonParts:

@@ -36,8 +36,10 @@ def render(
     submission_id: str | None = None,
     answers: QuizAnswers | None = None,
     results: list[QuestionResult] | None = None,
+    german: str = "",
 ) -> str:
-    """The page's HTML; `answers` (sent with gaps) or `results` (graded) are the self-check's."""
+    """The page's HTML; `answers` (sent with gaps) or `results` (graded) are the self-check's.
+    `german` is "side" for a translation beside its German original (else under each part)."""
     messages = {
         category: tuple(get_flashed_messages(category_filter=[category]))
         for category in ("done-error", "quiz-error")
@@ -52,6 +54,7 @@ def render(
         course_id=course.id,
         lesson_id=lesson.id,
         done=done,
+        german=german,
         is_learner=current_user.role == LEARNER,
         script_root=request.script_root,  # in the body's `lesson:` links
         problems=tuple(str(problem) for problem in problems),
