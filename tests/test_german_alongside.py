@@ -115,7 +115,7 @@ def app(app: Flask) -> Flask:
     return app
 
 
-def _reader(app: Flask, auth, username: str, locale: str, login: bool = True) -> None:  # type: ignore[no-untyped-def]
+def reader(app: Flask, auth, username: str, locale: str, login: bool = True) -> None:  # type: ignore[no-untyped-def]
     with app.app_context():
         get_session().execute(update(User).where(User.username == username).values(locale=locale))
         get_session().commit()
@@ -124,7 +124,7 @@ def _reader(app: Flask, auth, username: str, locale: str, login: bool = True) ->
 
 
 def test_a_translation_shows_the_german_under_each_section(app, client, auth, learner):
-    _reader(app, auth, "erika", "tr")
+    reader(app, auth, "erika", "tr")
     page = client.get(LESSON).get_data(as_text=True)
     assert '<article class="lesson" lang="tr"' in page
     german = DETAILS.findall(page)
@@ -147,7 +147,7 @@ def test_a_translation_shows_the_german_under_each_section(app, client, auth, le
 
 
 def test_side_by_side_pairs_the_sections(app, client, auth, learner):
-    _reader(app, auth, "erika", "ar")
+    reader(app, auth, "erika", "ar")
     page = client.get(f"{LESSON}?german=side").get_data(as_text=True)
     assert '<article class="lesson" lang="ar" dir="rtl"' in page
     rows = re.findall(r'<div class="side-row">(.*?)</div>\s*</div>', page, re.S)
@@ -163,7 +163,7 @@ def test_side_by_side_pairs_the_sections(app, client, auth, learner):
 
 
 def test_a_german_reader_sees_the_lesson_alone(app, client, auth, learner):
-    _reader(app, auth, "erika", "de")
+    reader(app, auth, "erika", "de")
     for path in (LESSON, f"{LESSON}?german=side"):
         page = client.get(path).get_data(as_text=True)
         assert "data-german" not in page and "german=side" not in page
@@ -172,7 +172,7 @@ def test_a_german_reader_sees_the_lesson_alone(app, client, auth, learner):
 def test_a_lesson_not_yet_translated_shows_in_german_without_a_second_german(
     app, client, auth, learner
 ):
-    _reader(app, auth, "erika", "tr")
+    reader(app, auth, "erika", "tr")
     page = client.get("/courses/sample/sample-second").get_data(as_text=True)
     assert '<article class="lesson" lang="de"' in page and "data-german" not in page
 
@@ -187,18 +187,18 @@ def test_a_mentor_reading_in_turkish_sees_both_mentor_boxes(app, client, auth, m
 def test_the_kept_lesson_is_kept_per_view(app, client, auth, learner):
     """The lesson is a kept fragment: the side-by-side view is kept apart from the other."""
     assert not app.jinja_env.auto_reload  # fragments are kept in this app
-    _reader(app, auth, "erika", "tr")
+    reader(app, auth, "erika", "tr")
     for _ in range(2):
         assert "side-row" not in client.get(LESSON).get_data(as_text=True)
         assert "side-row" in client.get(f"{LESSON}?german=side").get_data(as_text=True)
 
 
 def test_read_aloud_has_its_no_voice_message_in_the_readers_language(app, client, auth, learner):
-    _reader(app, auth, "erika", "tr")
+    reader(app, auth, "erika", "tr")
     page = client.get(LESSON).get_data(as_text=True)
     box = re.search(r'<div class="read-aloud" lang="tr".*?</div>', page, re.S)
     assert box and "data-read-aloud-missing hidden" in box.group(0)
-    _reader(app, auth, "erika", "de", login=False)
+    reader(app, auth, "erika", "de", login=False)
     page = client.get(LESSON).get_data(as_text=True)
     assert "Dieses Tablet hat keine Stimme" in page
 
