@@ -214,7 +214,7 @@ def test_a_mentor_sees_a_turkish_learners_lessons_in_german(app, client, auth, w
         db.add(HelpRequest(learner_id=learner.id, course_id="sample", lesson_id="sample-first"))
         db.commit()
     auth.login("mentora")
-    for path in ("/mentor", f"/mentor/learners/{world.learner_a}"):
+    for path in ("/mentor", f"/mentor/learners/{world.learner_a}", "/mentor/sessions/new"):
         page = client.get(path).get_data(as_text=True)
         assert '<html lang="de"' in page
         assert "Die erste Lektion" in page, path
