@@ -2,10 +2,11 @@
 
 Everything below the site header (trail, title and body, self-check, Done, the help link,
 practice form, Previous/Next) is one fragment (templates/fragments/lesson_main.html, learnapp/
-fragments.py), drawn from the lesson, the language, the done state and the role alone and kept;
-the page's own token and one-time number are filled into its fields for each page, and the
-learner's reading speed is set on <main>. With messages, an author's problem list, or a
-learner's answers or results, the fragment is drawn for this page alone and not kept.
+fragments.py), drawn from the lesson, the language, the done state, the role and the German view
+(`?german=side`) alone and kept; the page's own token and one-time number are filled into its
+fields for each page, and the learner's reading speed is set on <main>. With messages, an
+author's problem list, or a learner's answers or results, the fragment is drawn for this page
+alone and not kept.
 """
 
 from __future__ import annotations
