@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 
+from tests.browser.checks import STYLE_RULES, VIEWPORTS, axe_violations, measure
+from tests.browser.test_pages import apply_setting, sideways
 from tests.browser.test_read_aloud import FAKE_SPEECH, PLAY, said
 from tests.test_german_alongside import LESSON, reader
 from tests.test_german_alongside import content_dir as content_dir  # the test course
@@ -103,3 +105,28 @@ def test_the_message_is_in_the_readers_language(open_lesson):
     page.click(PLAY)
     assert said(page) == []
     assert "Dieses Tablet hat keine Stimme" in page.inner_text(MISSING)
+
+
+@pytest.mark.parametrize("view", ["under each section", "side by side"])
+def test_the_german_alongside_passes_the_page_checks(open_lesson, view):
+    """The checks of the page table (tests/browser/test_pages.py) on both German views of a
+    right-to-left lesson: axe, 48 px targets, nothing sideways, at every viewport and 200 %."""
+    page = open_lesson("ar", VOICES)
+    if view == "side by side":
+        page.goto(f"{LESSON}?german=side")
+        assert page.locator(".side-row").count() == 2
+    else:
+        page.eval_on_selector_all(
+            "details.german-section", "els => els.forEach(e => e.open = true)"
+        )
+    problems = [f"axe: {v}" for v in axe_violations(page)]
+    for name, viewport in VIEWPORTS.items():
+        page.set_viewport_size(viewport)
+        problems += sideways(page, name)
+        problems += [f"{name}: target under 48×48: {t}" for t in measure(page, "targets")["small"]]
+    apply_setting(page, "large")
+    problems += [f"200 %: axe: {v}" for v in axe_violations(page, STYLE_RULES)]
+    for name in ("phone", "320 px"):
+        page.set_viewport_size(VIEWPORTS[name])
+        problems += [f"200 %: {p}" for p in sideways(page, name)]
+    assert not problems, "\n".join(problems)
