@@ -198,6 +198,7 @@ def people(app: Flask, centre: Centre) -> dict[str, Person]:
 
 PAGES: dict[str, Callable[[Person], str]] = {
     "lesson with a self-check": lambda p: "/courses/sample/sample-first",
+    "lesson beside its German original": lambda p: "/courses/sample/sample-first?german=side",
     "lesson with a required self-check": lambda p: "/courses/sample/sample-second",
     "plain lesson (German only)": lambda p: "/courses/sample/sample-plain",
     "practice scenario's lesson": lambda p: "/courses/sample/sample-practice",

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from learnapp.content import parity
 from learnapp.content.drafts import unchecked_lessons
 from learnapp.content.lesson_length import MAX_SCREENS, estimated_screens
 from learnapp.content.library import Library
-from learnapp.content.model import Course, Lesson, Problem, Step
-from learnapp.content.readability import Readability, measure
+from learnapp.content.model import Course, Lesson, Problem, Scenario
+from learnapp.content.readability import Readability, TextLengths, lengths, measure
 from learnapp.content.wording import (
     DISAPPOINTED_WORDS,
     VERDICT_WORDS,
@@ -23,13 +25,15 @@ HTML_IMG = re.compile(r"<img\b", re.I)
 RESERVED_LESSON_IDS = frozenset({"images"})
 ADMONITION = re.compile(r"^!!!\s+(\w+)")
 ADMONITION_KINDS = frozenset({"tip", "note", "warning", "mentor"})
-MIN_AMSTAD, MAX_WIENER, MIN_FLESCH = 60.0, 8.0, 60.0
+MIN_AMSTAD, MAX_WIENER, MIN_FLESCH, MIN_ATESMAN = 60.0, 8.0, 60.0, 60.0
+ORIGINAL_LANGUAGE = "de"  # every translation is compared with the German original
+COMPLETE_LANGUAGES = ("de", "en")  # every lesson exists in these
 
 
 @dataclass
 class Report:
     problems: list[Problem] = field(default_factory=list)
-    readability: dict[tuple[str, str], Readability] = field(default_factory=dict)
+    readability: dict[tuple[str, str], Readability | TextLengths] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -57,26 +61,52 @@ def check_library(library: Library, languages: tuple[str, ...]) -> Report:
 
 
 def _check_translations(course: Course, languages: tuple[str, ...], report: Report) -> None:
+    """Every lesson in the complete languages; every translation true to the German original.
+
+    German and English are complete: a lesson missing in one of them is an error. In the other
+    languages a missing lesson shows in German with a notice; the check counts them per course.
+    Every translation present is compared with the original, served language or not.
+    """
     course_file = course.folder / "course.yaml"
     for lang in languages:
         if lang not in course.titles:
-            report.problems.append(Problem(course_file, 1, f"course title has no '{lang}' entry"))
+            severity = "error" if lang in COMPLETE_LANGUAGES else "warning"
+            report.problems.append(
+                Problem(course_file, 1, f"course title has no '{lang}' entry", severity)
+            )
+    missing: dict[str, int] = {}
     for lesson_id in course.all_lesson_ids:
-        versions = {lang: course.lessons.get(lang, {}).get(lesson_id) for lang in languages}
-        present = {lang: lesson for lang, lesson in versions.items() if lesson is not None}
-        if not present:  # only in folders of languages not served (yet): nothing to compare
-            continue
-        reference = next(iter(present.values()))
-        for lang, lesson in versions.items():
-            if lesson is None:
+        present = {
+            lang: lessons[lesson_id]
+            for lang, lessons in sorted(course.lessons.items())
+            if lesson_id in lessons
+        }
+        reference = present.get(ORIGINAL_LANGUAGE) or next(iter(present.values()))
+        for lang in languages:
+            if lang in present:
+                continue
+            if lang in COMPLETE_LANGUAGES:
                 report.problems.append(
                     Problem(reference.path, 2, f"lesson '{lesson_id}' has no '{lang}' translation")
                 )
+            else:
+                missing[lang] = missing.get(lang, 0) + 1
         for lesson in present.values():
             if lesson is not reference:
                 _compare_versions(reference, lesson, report)
         if lesson_id in RESERVED_LESSON_IDS:
             report.problems.append(Problem(reference.path, 2, f"'{lesson_id}' is a reserved id"))
+    total = len(course.all_lesson_ids)
+    for lang, count in sorted(missing.items()):
+        report.problems.append(
+            Problem(
+                course_file,
+                1,
+                f"{count} of {total} lessons have no '{lang}' translation yet "
+                "(they show in German with a notice)",
+                "warning",
+            )
+        )
 
 
 def _compare_versions(reference: Lesson, other: Lesson, report: Report) -> None:
@@ -98,15 +128,27 @@ def _compare_versions(reference: Lesson, other: Lesson, report: Report) -> None:
             if ref_q.correct_keys() != other_q.correct_keys():
                 differ(f"quiz {other_q.id}: the correct answers differ", other_q.line)
     if reference.scenario and other.scenario:
-        ref_steps = {s.id: _step_shape(s) for s in reference.scenario.steps.values()}
-        other_steps = {s.id: _step_shape(s) for s in other.scenario.steps.values()}
-        if ref_steps != other_steps or reference.scenario.start != other.scenario.start:
-            differ("scenario steps, choices or 'tap' differ", other.scenario.line)
+        _compare_scenarios(reference.scenario, other.scenario, differ)
+    elif reference.scenario or other.scenario:
+        differ("one language has a scenario, the other has none")
+    report.problems.extend(parity.compare(reference, other))
 
 
-def _step_shape(step: Step) -> tuple[list[str], int | None]:
-    """What every language must share: where each choice leads, and which one a tap takes."""
-    return [c.next for c in step.choices], step.tap
+def _compare_scenarios(reference: Scenario, other: Scenario, differ: Callable[..., None]) -> None:
+    if reference.start != other.start:
+        differ(f"scenario: 'start' is '{other.start}', not '{reference.start}'", other.line)
+    for step_id in reference.steps.keys() - other.steps.keys():
+        differ(f"scenario step '{step_id}' is missing", other.line)
+    for step_id in other.steps.keys() - reference.steps.keys():
+        differ(f"scenario step '{step_id}' is not in the original", other.steps[step_id].line)
+    for step_id in reference.steps.keys() & other.steps.keys():
+        ref_step, other_step = reference.steps[step_id], other.steps[step_id]
+        if parity.step_shape(ref_step) != parity.step_shape(other_step):
+            differ(
+                f"scenario step '{step_id}': its screen kind, ending, choices' 'next' "
+                "or 'tap' differ",
+                other_step.line,
+            )
 
 
 def _check_body(library: Library, course: Course, lesson: Lesson, report: Report) -> None:
@@ -148,12 +190,16 @@ def _check_image(
 def _check_readability(lesson: Lesson, report: Report) -> None:
     figure = measure(lesson.body, lesson.lang)
     if figure is None:
+        # No formula for this language: sentence and word length are reported instead.
+        sizes = lengths(lesson.body)
+        if sizes is not None:
+            report.readability[(lesson.lang, lesson.id)] = sizes
         return
     report.readability[(lesson.lang, lesson.id)] = figure
     hard = (
         figure.score < MIN_AMSTAD or (figure.wiener or 0) > MAX_WIENER
         if lesson.lang == "de"
-        else figure.score < MIN_FLESCH
+        else figure.score < (MIN_ATESMAN if lesson.lang == "tr" else MIN_FLESCH)
     )
     if hard:
         report.problems.append(

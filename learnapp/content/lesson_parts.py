@@ -1,10 +1,10 @@
 """The parts of a lesson body for its reader: mentor boxes only for staff, sources apart.
 
 Mentor boxes (`!!! mentor`) are hints for the tandem session; a learner reading alone does not
-need them. The `## Quellen` / `## Sources` section (or its heading in the lesson's language) is
-for whoever wants to check the facts, so the page folds it away at the end. Both are found in
-the Markdown source, the way the admonition extension and python-markdown find them: a box runs
-while its lines are indented or blank, a section until the next heading of the same level.
+need them. The `## Quellen` / `## Sources` section is for whoever wants to check the facts, so
+the page folds it away at the end. Both are found in the Markdown source, the way the admonition
+extension and python-markdown find them: a box runs while its lines are indented or blank, a
+section until the next heading of the same level.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass
 
 MENTOR_BOX = re.compile(r"^!!!\s+mentor\b")
-# The heading of the sources section in every language a lesson is written in (de, en, tr,
-# ru, uk, pl, ar); a translation names it in its own language.
+# The sources heading in each language the lessons are written in.
 SOURCES_HEADING = re.compile(
     r"^##\s+(Quellen|Sources|Kaynaklar|Источники|Джерела|Źródła|المصادر)\s*#*\s*$", re.IGNORECASE
 )
+H2 = re.compile(r"^##\s")
 SECTION_HEADING = re.compile(r"^#{1,2}\s")
 FENCE = re.compile(r"^(```|~~~)")
 INDENTED = re.compile(r"^( {4}|\t)")
@@ -72,6 +72,19 @@ def split_sources(body: str) -> LessonParts:
     )
     text = "\n".join(lines[:start] + lines[end:])
     return LessonParts(text, "\n".join(lines[start + 1 : end]).strip("\n"))
+
+
+def sections(text: str) -> list[str]:
+    """A body's text cut before each `## ` heading (outside fenced blocks): the introduction,
+    then one piece per section. The parity check keeps the same headings in every language."""
+    lines = text.split("\n")
+    outside = _outside_fences(lines)
+    pieces: list[list[str]] = [[]]
+    for line, plain in zip(lines, outside, strict=True):
+        if plain and H2.match(line):
+            pieces.append([])
+        pieces[-1].append(line)
+    return ["\n".join(piece) for piece in pieces]
 
 
 def lesson_parts(body: str, *, staff: bool) -> LessonParts:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 import threading
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
@@ -13,13 +14,14 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from learnapp.content.drafts import draft_ids
-from learnapp.content.lesson_parts import lesson_parts
+from learnapp.content.lesson_parts import lesson_parts, sections
 from learnapp.content.model import Course, Lesson, Problem
 from learnapp.content.parser import parse_course_file, parse_lesson_file
 from learnapp.content.render import render_markdown
 
 log = logging.getLogger(__name__)
 COURSE_FILE = "course.yaml"
+HEADING_ID = re.compile(r'(<h[1-6]) id="[^"]*"')
 LESSON_SUFFIX = ".md"
 IMAGES_FOLDER = "images"
 # Each library read gets the next number: anything drawn from its content is kept under it, so
@@ -83,6 +85,27 @@ class Library:
             self._render_source(lesson, parts.sources, "sources", script_root),
         )
 
+    def render_alongside(
+        self, lesson: Lesson, original: Lesson, *, staff: bool, script_root: str
+    ) -> list[tuple[Markup, Markup]]:
+        """A translated lesson's text section by section (cut at its `## ` headings), each with
+        the same section of the German original; the whole text and the whole original when
+        the sections do not match (the parity check reports that). Mentor boxes only when
+        `staff`, as in `render_for_reader`. The German sections' headings carry no ids: the
+        page's ids stay the translation's."""
+        audience = "staff" if staff else "learner"
+        own = sections(lesson_parts(lesson.body, staff=staff).text)
+        german = sections(lesson_parts(original.body, staff=staff).text)
+        if len(own) != len(german):
+            own, german = ["\n".join(own)], ["\n".join(german)]
+        return [
+            (
+                self._render_source(lesson, mine, f"section:{audience}", script_root),
+                self._render_source(original, theirs, f"german:{audience}", script_root),
+            )
+            for mine, theirs in zip(own, german, strict=True)
+        ]
+
     def _render_source(self, lesson: Lesson, source: str, kind: str, script_root: str) -> Markup:
         key = (lesson.path, lesson.mtime_ns, kind, source, script_root)
         html = self._rendered.get(key)
@@ -90,6 +113,8 @@ class Library:
             html = render_markdown(
                 source, lambda lesson_id: self.lesson_url_path(lesson_id, script_root)
             )
+            if kind.startswith("german:"):
+                html = Markup(HEADING_ID.sub(r"\1", str(html)))  # noqa: S704 - sanitised HTML
             with self._lock:
                 self._rendered[key] = html
         return html

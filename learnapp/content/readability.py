@@ -4,6 +4,9 @@ German: Flesch reading ease after Amstad and the first Wiener Sachtextformel, wi
 sentences counted the way the textstat package counted them, so the figures authors saw
 before stay the same (tests/fixtures/readability_textstat.json). English: Flesch reading ease,
 counted as this module always did (letters-only words; a colon or blank line ends a sentence).
+Turkish: Ateşman's (1997) adaptation of Flesch's formula; a Turkish syllable has exactly one
+vowel, so syllables are vowels counted. Languages without a formula here get the average
+sentence length in words and word length in letters (`lengths`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,26 @@ _EN_SENTENCE_END = re.compile(r"[.!?:]+(?:\s|$)|\n\s*\n")
 # Amstad's German version of Flesch's formula, and Flesch's English original.
 _FLESCH = {"de": (180.0, 1.0, 58.5), "en": (206.835, 1.015, 84.6)}
 _PYPHEN_LANG = {"de": "de", "en": "en_US"}
+
+
+_TR_VOWELS = re.compile(r"[aeıioöuüâîû]", re.I)
+_ANY_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+# Sentence ends in the app's languages, the Arabic question mark and semicolon included.
+_ANY_SENTENCE_END = re.compile(r"[.!?:…؟؛]+(?:\s|$)|\n\s*\n")
+
+
+@dataclass(frozen=True)
+class TextLengths:
+    """For languages without a readability formula: how long sentences and words are."""
+
+    words_per_sentence: float
+    letters_per_word: float
+
+    def __str__(self) -> str:
+        return (
+            f"{self.words_per_sentence:.1f} words per sentence, "
+            f"{self.letters_per_word:.1f} letters per word"
+        )
 
 
 @dataclass(frozen=True)
@@ -107,9 +130,33 @@ def wiener_sachtextformel(text: str) -> float:
     )
 
 
+def atesman(text: str) -> float:
+    """Ateşman's Turkish reading ease: 198.825 - 40.175 x syllables per word - 2.610 x words
+    per sentence (higher is easier; 70 and above is easy)."""
+    found = _ANY_WORD.findall(text)
+    syllable_count = sum(max(1, len(_TR_VOWELS.findall(word))) for word in found)
+    sentences = max(1, sum(1 for s in _ANY_SENTENCE_END.split(text) if s and _ANY_WORD.search(s)))
+    return 198.825 - 40.175 * syllable_count / len(found) - 2.610 * len(found) / sentences
+
+
+def lengths(markdown_source: str) -> TextLengths | None:
+    """Average sentence length in words and word length in letters, for any language."""
+    text = plain_text(markdown_source)
+    found = _ANY_WORD.findall(text)
+    if not found:
+        return None
+    pieces = [s for s in _ANY_SENTENCE_END.split(text) if s and _ANY_WORD.search(s)]
+    return TextLengths(
+        round(len(found) / max(1, len(pieces)), 1),
+        round(sum(len(word) for word in found) / len(found), 1),
+    )
+
+
 def measure(markdown_source: str, lang: str) -> Readability | None:
     """Readability of a lesson body, or None for languages without a formula here."""
     text = plain_text(markdown_source)
+    if lang == "tr":
+        return Readability(round(atesman(text), 1), "Ateşman") if _ANY_WORD.search(text) else None
     if lang not in _FLESCH or not words(text, lang):
         return None
     score = round(flesch_reading_ease(text, lang), 1)

@@ -2,10 +2,11 @@
 
 Everything below the site header (trail, title and body, self-check, Done, the help link,
 practice form, Previous/Next) is one fragment (templates/fragments/lesson_main.html, learnapp/
-fragments.py), drawn from the lesson, the language, the done state and the role alone and kept;
-the page's own token and one-time number are filled into its fields for each page, and the
-learner's reading speed is set on <main>. With messages, an author's problem list, or a
-learner's answers or results, the fragment is drawn for this page alone and not kept.
+fragments.py), drawn from the lesson, the language, the done state, the role and the German view
+(`?german=side`) alone and kept; the page's own token and one-time number are filled into its
+fields for each page, and the learner's reading speed is set on <main>. With messages, an
+author's problem list, or a learner's answers or results, the fragment is drawn for this page
+alone and not kept.
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ def render(
     submission_id: str | None = None,
     answers: QuizAnswers | None = None,
     results: list[QuestionResult] | None = None,
+    german: str = "",
 ) -> str:
-    """The page's HTML; `answers` (sent with gaps) or `results` (graded) are the self-check's."""
+    """The page's HTML; `answers` (sent with gaps) or `results` (graded) are the self-check's.
+    `german` is "side" for a translation beside its German original (else under each part)."""
     messages = {
         category: tuple(get_flashed_messages(category_filter=[category]))
         for category in ("done-error", "quiz-error")
@@ -52,6 +55,7 @@ def render(
         course_id=course.id,
         lesson_id=lesson.id,
         done=done,
+        german=german,
         is_learner=current_user.role == LEARNER,
         script_root=request.script_root,  # in the body's `lesson:` links
         problems=tuple(str(problem) for problem in problems),

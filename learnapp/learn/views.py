@@ -170,6 +170,7 @@ def _render_lesson(
     answers: QuizAnswers | None = None,
     results: list[QuestionResult] | None = None,
     submission_id: str | None = None,
+    german: str = "",
 ) -> ResponseReturnValue:
     session = get_session()
     same_as_last = flask_session.get(LAST_LESSON_KEY) == lesson.id
@@ -185,7 +186,7 @@ def _render_lesson(
     library = get_library()
     problems = library.problems_for(lesson.path) if library_shows_problems() else []
     page = lesson_page.render(
-        library, course, lesson, _lang(), done, problems, submission_id, answers, results
+        library, course, lesson, _lang(), done, problems, submission_id, answers, results, german
     )
     return page, status
 
@@ -205,7 +206,8 @@ def lesson(course_id: str, lesson_id: str) -> ResponseReturnValue:
     checked = request.args.get("checked", "")
     if quiz.SUBMISSION_PATTERN.match(checked):
         results = quiz.load_results(get_session(), current_user, lesson, checked)
-    return _render_lesson(course, lesson, results=results)
+    german = "side" if request.args.get("german") == "side" else ""
+    return _render_lesson(course, lesson, results=results, german=german)
 
 
 @bp.post("/courses/<course_id>/<lesson_id>/done")

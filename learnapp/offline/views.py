@@ -50,6 +50,7 @@ def lesson_copy(course_id: str, lesson_id: str) -> ResponseReturnValue:
         course_id=course.id,
         lesson_id=lesson.id,
         done=False,
+        german="",
         is_learner=True,
         script_root=request.script_root,
         problems=(),

@@ -1,6 +1,8 @@
 // "Read aloud": the browser's own speech synthesis reads the lesson in the lesson's language,
 // one paragraph at a time, marking the paragraph it reads and keeping it in view.
-// Pause, continue, stop. Where the browser cannot speak, the buttons stay hidden.
+// Pause, continue, stop. Where the browser cannot speak, the buttons stay hidden; where it has
+// no voice for the lesson's language, a message says so instead of reading with another
+// language's voice. The German original shown beside a translation ([data-german]) is not read.
 (() => {
   "use strict";
   const box = document.querySelector("[data-read-aloud]");
@@ -23,7 +25,8 @@
   const rate = Math.min(2, Math.max(0.5, parseFloat(holder.dataset.rate) || 1));
   const calm = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   const BLOCKS = "h1, h2, h3, h4, p, li, dt, dd, th, td, figcaption, blockquote, img[alt]";
-  const SKIP = "[data-read-aloud], .visually-hidden, [hidden], [aria-hidden=true]";
+  const SKIP = "[data-read-aloud], [data-german], .visually-hidden, [hidden], [aria-hidden=true]";
+  const missing = box.querySelector("[data-read-aloud-missing]");
 
   let blocks = [];
   let index = -1;
@@ -43,9 +46,14 @@
     return (title ? [title, ...body] : body).filter(readable);
   };
 
+  // The voice for the lesson's language ("tr" finds "tr-TR" and "tr_TR"); undefined while the
+  // browser lists no voices at all (then it chooses by utterance.lang), null when it lists
+  // voices but none for this language.
   const voice = () => {
-    const wanted = lang.toLowerCase();
-    return synth.getVoices().find((v) => v.lang.toLowerCase().startsWith(wanted)) || null;
+    const voices = synth.getVoices();
+    if (!voices.length) return undefined;
+    const wanted = lang.toLowerCase().split(/[-_]/)[0];
+    return voices.find((v) => v.lang.toLowerCase().split(/[-_]/)[0] === wanted) || null;
   };
 
   function mark(el) {
@@ -68,9 +76,9 @@
     }
     index = at;
     const utterance = new SpeechSynthesisUtterance(text(blocks[at]));
-    utterance.lang = lang;
-    utterance.rate = rate;
     const chosen = voice();
+    utterance.lang = chosen ? chosen.lang : lang;
+    utterance.rate = rate;
     if (chosen) utterance.voice = chosen;
     utterance.onend = () => {
       if (state === "speaking" && index === at) speak(at + 1);
@@ -84,6 +92,11 @@
 
   function start() {
     synth.cancel();
+    if (voice() === null) {
+      missing.hidden = false;
+      return;
+    }
+    missing.hidden = true;
     blocks = collect();
     state = "speaking";
     show();
