@@ -21,6 +21,7 @@ from learnapp import create_app
 from learnapp.access import COORDINATOR, LEARNER, MENTOR
 from learnapp.coordinate import reports, retention
 from learnapp.db import get_session
+from learnapp.hyphenation import SOFT_HYPHEN
 from learnapp.legal.accessibility import CHECKED_ON_EVERY_PAGE
 from learnapp.legal.pages import missing_pages
 from learnapp.legal.stored_data import tables_named
@@ -126,6 +127,7 @@ def test_the_accessibility_statement_promises_only_checks_the_browser_suite_runs
     for check in CHECKED_ON_EVERY_PAGE:
         assert check.performed_by in suite, f"the suite no longer runs: {check.performed_by}"
     html = client.get("/barrierefreiheit", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    html = html.replace(SOFT_HYPHEN, "")  # long words carry soft hyphens
     assert "WCAG" in html and "EN 301 549" in html and "BITV 2.0" in html
     assert (
         "Schlichtungsstelle" in html
