@@ -29,7 +29,9 @@ class DefaultConfig:
     CONTENT_RELOAD_SECONDS = 60
     CONTENT_RELOAD_STAMP = ""
     FACTS_FILE = ""  # empty: facts.yaml next to the content folder
-    LANGUAGES = ("de", "en")
+    # German first (the default), then English and the first languages of the region's older
+    # migrants: Turkish, Russian, Ukrainian, Polish and Arabic (right to left).
+    LANGUAGES = ("de", "en", "tr", "ru", "uk", "pl", "ar")
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
