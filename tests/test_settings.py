@@ -127,3 +127,13 @@ def test_the_language_links_before_sign_in_name_each_language_in_its_script(clie
     page = client.get("/login?lang=de").get_data(as_text=True)
     assert 'lang="ar" dir="rtl" hreflang="ar">العربية</a>' in page
     assert 'lang="ru" dir="ltr" hreflang="ru">Русский</a>' in page
+
+
+@pytest.mark.parametrize(("lang", "label"), [("de", "175\xa0%"), ("en", "175%"), ("tr", "%175")])
+def test_text_sizes_are_written_as_the_reader_writes_a_percentage(
+    client, auth, learner, lang, label
+):
+    auth.login("erika")
+    save(auth, language=lang)
+    page = client.get("/settings").get_data(as_text=True)
+    assert f"<span>{label}</span>" in page
