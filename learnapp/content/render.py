@@ -7,7 +7,9 @@ from collections.abc import Callable
 
 import bleach
 import markdown
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+from learnapp.i18n import text_direction
 
 ALLOWED_TAGS = frozenset(
     {
@@ -89,7 +91,8 @@ _cleaner = bleach.sanitizer.Cleaner(
 # --- Left-to-right islands in right-to-left text ---
 #
 # In an Arabic sentence a phone number "0441 123 456" would be shown with its groups in the
-# wrong order ("456 123 0441"), and a web address or an IBAN with its parts turned around.
+# wrong order ("456 123 0441"), a web address or an IBAN with its parts turned around, and
+# brackets around a German term ("(Ihr Konto ist gesperrt)") on the wrong sides.
 # Each is wrapped in <bdi dir="ltr"> (isolated, left to right) in the text between tags only:
 # never inside a tag's attributes, code, pre, kbd, samp or an existing bdi.
 
@@ -108,15 +111,31 @@ _ISLAND = re.compile(
     """,
     re.VERBOSE,
 )
+# Then, in the text between those: a run of Latin words, such as the German terms kept beside
+# the translation ("(Bürgeramt)"), never the inside of a character reference (&amp;).
+_LATIN_WORD = r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ſ][\wÀ-ÖØ-öø-ÿĀ-ſ'’-]*(?:\.[A-Za-zÀ-ÖØ-öø-ÿĀ-ſ]+)*"
+_LATIN_RUN = re.compile(rf"(?<![&#\w]){_LATIN_WORD}(?:[ \u00a0]+{_LATIN_WORD})*")
+
+
+def _ltr(text: str) -> str:
+    return f'<bdi dir="ltr">{text}</bdi>'
 
 
 def _wrap_islands(text: str) -> str:
-    return _ISLAND.sub(lambda m: f'<bdi dir="ltr">{m.group(0)}</bdi>', text)
+    out: list[str] = []
+    position = 0
+    for match in _ISLAND.finditer(text):
+        out.append(_LATIN_RUN.sub(lambda m: _ltr(m.group(0)), text[position : match.start()]))
+        out.append(_ltr(match.group(0)))
+        position = match.end()
+    out.append(_LATIN_RUN.sub(lambda m: _ltr(m.group(0)), text[position:]))
+    return "".join(out)
 
 
 def ltr_islands(html: str) -> str:
-    """Phone numbers, IBANs, web and e-mail addresses and codes in `html` kept left to right
-    inside right-to-left text. Tags and their attributes are copied unchanged."""
+    """Phone numbers, IBANs, web and e-mail addresses, codes and runs of Latin words (the
+    German terms beside a translation) in `html` kept left to right inside right-to-left
+    text. Tags, their attributes and character references are copied unchanged."""
     out: list[str] = []
     skipping: list[str] = []  # open elements whose text is left alone
     position = 0
@@ -135,6 +154,15 @@ def ltr_islands(html: str) -> str:
     rest = html[position:]
     out.append(rest if skipping else _wrap_islands(rest))
     return "".join(out)
+
+
+def ltr_text(text: object, lang: str | None) -> Markup:
+    """Plain text (a title, a practice screen's message), escaped, with its islands kept left
+    to right when `lang` is written right to left (templates: text|ltr_islands(lang))."""
+    html = str(escape(text))
+    if lang and text_direction(lang) == "rtl":
+        html = ltr_islands(html)
+    return Markup(html)  # noqa: S704 - escaped above; only <bdi dir="ltr"> added
 
 
 def render_markdown(

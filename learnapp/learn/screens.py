@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import Blueprint
-from markupsafe import Markup, escape
 
-from learnapp.content.render import ltr_islands
-from learnapp.i18n import text_direction
+from learnapp.content.render import ltr_text
 
 # What a phone shows as a tappable link inside a message.
 LINK = re.compile(r"(?:https?://|www\.)[^\s<>\"“”„]+[^\s<>\"“”„.,;:!?)]")
@@ -47,16 +45,7 @@ def link_parts(text: str) -> list[TextPart]:
     return parts
 
 
-def islands(text: object, lang: str | None) -> Markup:
-    """Screen text (escaped) with its phone numbers, addresses and codes kept left to right
-    when the lesson is in a right-to-left language."""
-    html = str(escape(text))
-    if lang and text_direction(lang) == "rtl":
-        html = ltr_islands(html)
-    return Markup(html)  # noqa: S704 - escaped above; only <bdi dir="ltr"> added
-
-
 def register(bp: Blueprint) -> None:
-    bp.add_app_template_filter(islands, "ltr_islands")
+    bp.add_app_template_filter(ltr_text, "ltr_islands")
     bp.add_app_template_filter(address_host, "address_host")
     bp.add_app_template_filter(link_parts, "link_parts")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from learnapp.content.render import ltr_islands, render_markdown
-from learnapp.learn.screens import islands
+from learnapp.content.render import ltr_text as islands
 
 
 def ltr(text: str) -> str:
@@ -38,17 +38,26 @@ def test_each_kind_of_value_becomes_a_left_to_right_island(value):
     "text",
     [
         "<p>اتصل بالرقم 110 الآن</p>",  # one group of digits reads the same either way
-        "<p>Bürgeramt و Online-Ausweis</p>",  # German terms beside the translation
-        "<p>z.B. und d.h. und usw.</p>",
-        "<p>أ. د. محمد</p>",
+        "<p>أ. د. محمد، الساعة 10:30</p>",
+        "<p>&amp; &#39; &quot;</p>",  # character references are never cut
     ],
 )
 def test_ordinary_text_is_left_alone(text):
     assert ltr_islands(text) == text
 
 
+def test_german_terms_beside_the_translation_keep_their_brackets_around_them():
+    html = "<p>اذهبوا إلى (Bürgeramt) مع Online-Ausweis &amp; PIN.</p>"
+    assert ltr_islands(html) == (
+        f"<p>اذهبوا إلى ({ltr('Bürgeramt')}) مع {ltr('Online-Ausweis')} &amp; {ltr('PIN')}.</p>"
+    )
+    # A word beside an address: two islands, the address whole.
+    assert ltr_islands("<p>und www.x.de</p>") == f"<p>{ltr('und')} {ltr('www.x.de')}</p>"
+
+
 def test_links_keep_their_address_and_title_and_get_an_island_inside():
-    html = '<p><a href="https://sparkasse.de/hilfe" title="Tel 0441 123 456">sparkasse.de/hilfe</a></p>'
+    link = '<a href="https://sparkasse.de/hilfe" title="Tel 0441 123 456">'
+    html = f"<p>{link}sparkasse.de/hilfe</a></p>"
     assert ltr_islands(html) == (
         '<p><a href="https://sparkasse.de/hilfe" title="Tel 0441 123 456">'
         + ltr("sparkasse.de/hilfe")
@@ -57,10 +66,10 @@ def test_links_keep_their_address_and_title_and_get_an_island_inside():
 
 
 def test_a_greater_than_sign_inside_an_attribute_does_not_end_the_tag():
-    html = '<p><abbr title="a > 0441 123 456">x</abbr> 0441 123 456</p>'
+    html = '<p><abbr title="a > 0441 123 456">ط</abbr> 0441 123 456</p>'
     assert (
         ltr_islands(html)
-        == '<p><abbr title="a > 0441 123 456">x</abbr> ' + ltr("0441 123 456") + "</p>"
+        == '<p><abbr title="a > 0441 123 456">ط</abbr> ' + ltr("0441 123 456") + "</p>"
     )
 
 
@@ -96,6 +105,8 @@ def test_the_wrapping_adds_only_bdi_around_text():
 
 def test_screen_text_is_escaped_and_gets_islands_only_in_a_right_to_left_lesson():
     text = "<b>اتصل</b> 0441 123 456"
-    assert str(islands(text, "ar")) == "&lt;b&gt;اتصل&lt;/b&gt; " + ltr("0441 123 456")
+    assert str(islands(text, "ar")) == (
+        f"&lt;{ltr('b')}&gt;اتصل&lt;/{ltr('b')}&gt; " + ltr("0441 123 456")
+    )
     assert str(islands(text, "de")) == "&lt;b&gt;اتصل&lt;/b&gt; 0441 123 456"
     assert str(islands(text, None)) == "&lt;b&gt;اتصل&lt;/b&gt; 0441 123 456"
