@@ -140,7 +140,8 @@ def test_phone_numbers_ibans_and_addresses_read_left_to_right_in_arabic_text(sho
             const article = document.querySelector("article.lesson");
             article.lang = "ar"; article.dir = "rtl";
             const body = article.querySelector(".lesson-body");
-            body.innerHTML = `<div id="islands">${withIslands}</div><div id="plain">${without}</div>`;
+            body.innerHTML =
+              `<div id="islands">${withIslands}</div><div id="plain">${without}</div>`;
         }""",
         [
             str(render_markdown(ISLANDS, right_to_left=True)),
@@ -151,7 +152,8 @@ def test_phone_numbers_ibans_and_addresses_read_left_to_right_in_arabic_text(sho
         lefts = page.evaluate(GROUP_LEFTS, ["#islands", groups])
         assert len(lefts) == len(groups) and lefts == sorted(lefts), f"{value}: {lefts}"
     direction = page.evaluate(
-        "() => [...document.querySelectorAll('#islands bdi')].map((b) => getComputedStyle(b).direction)"
+        "() => [...document.querySelectorAll('#islands bdi')]"
+        ".map((b) => getComputedStyle(b).direction)"
     )
     assert direction == ["ltr"] * 3
     plain = page.evaluate(GROUP_LEFTS, ["#plain", VALUES["0441 123 456"]])
