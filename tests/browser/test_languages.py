@@ -169,4 +169,31 @@ def test_screenshots_of_a_lesson(show, screenshot_dir, lang, viewport):
         visit.page.set_viewport_size(viewport)
         path = screenshot_dir / f"{name}-{lang}-{viewport['width']}x{viewport['height']}.png"
         visit.page.screenshot(path=str(path), full_page=False)
-    assert TEXT_LESSON
+        assert path.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "wanted"),
+    [
+        ("de", None, []),
+        ("ar", "كونوا حذرين من الرسائل الغريبة.", ["noto-sans-arabic-400"]),
+        ("ru", "Будьте осторожны со странными сообщениями.", ["noto-sans-cyrillic-400"]),
+    ],
+)
+def test_a_page_fetches_only_the_font_of_its_script(browsing, lang, text, wanted):
+    """German fetches no font at all; Arabic text the Arabic subset, Russian the Cyrillic one
+    (the text is added to the lesson page, as a lesson in that language has it)."""
+    visit = browsing.open("learner-default", fresh=True, locale=lang)  # a cold cache
+    visit.page.goto(TEXT_LESSON)
+    if text:
+        visit.page.evaluate(
+            "(text) => { const p = document.createElement('p'); p.textContent = text;"
+            " document.querySelector('.lesson-body').prepend(p); }",
+            text,
+        )
+    visit.page.evaluate("document.fonts.ready.then(() => true)")
+    visit.page.wait_for_load_state("networkidle")
+    fonts = sorted(
+        url.rsplit("/", 1)[1].split(".")[0] for url in visit.requests if url.endswith(".woff2")
+    )
+    assert fonts == wanted
