@@ -8,7 +8,7 @@ UV_COMPILE := build/lock-tool/bin/uv pip compile pyproject.toml --quiet --univer
 	--python-version 3.11 --generate-hashes --custom-compile-command 'make lock'
 DEV_ENV := FLASK_APP=wsgi.py FLASK_DEBUG=1 LEARNAPP_ENVIRONMENT=development LEARNAPP_DEMO_MODE=true
 
-.PHONY: run test test-all test-slow test-wheel audit check-python translations lint check lock bench clean mutants icons
+.PHONY: run test test-all test-slow test-wheel audit check-python translations lint check lock bench clean mutants icons fonts
 
 # `make test` measures branch coverage and holds the floors (pyproject.toml, .ci/coverage_floor.py);
 # `make test COVERAGE=0` runs the same tests without measuring (CI's PostgreSQL pass).
@@ -75,6 +75,11 @@ audit: $(STAMP)
 ## icons: draw the home-screen icons (static/icons/*.png) from static/icons/app-icon.svg in Chromium
 icons: $(STAMP)
 	$(BIN)/python -m tests.browser.icons
+
+## fonts: cut the web fonts (static/fonts/*.woff2) from Debian's fonts-noto-core with fontTools
+fonts: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[fonts]'
+	$(BIN)/python .ci/fonts.py
 
 ## mutants: mutation testing of the rule modules with mutmut ([tool.mutmut] in pyproject.toml);
 ## survivors that are equivalent are listed in tests/MUTANTS.md (over an hour on 2 cores)

@@ -32,7 +32,9 @@ class DefaultConfig:
     # instance/content-library.cache, "off" to parse at every start.
     CONTENT_CACHE_FILE = ""
     FACTS_FILE = ""  # empty: facts.yaml next to the content folder
-    LANGUAGES = ("de", "en")
+    # German first (the default), then English and the first languages of the region's older
+    # migrants: Turkish, Russian, Ukrainian, Polish and Arabic (right to left).
+    LANGUAGES = ("de", "en", "tr", "ru", "uk", "pl", "ar")
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)

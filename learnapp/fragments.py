@@ -37,6 +37,7 @@ from markupsafe import Markup, escape
 
 from learnapp.assets import asset_url
 from learnapp.content.library import Library
+from learnapp.content.render import ltr_text
 from learnapp.i18n import text_direction
 from learnapp.lru import LruCache
 
@@ -208,7 +209,7 @@ def _make_environment(app: Flask) -> Environment:
         "page_field": page_field,
         "origin_link": origin_link,
     }
-    environment.filters = dict(DEFAULT_FILTERS)
+    environment.filters = {**DEFAULT_FILTERS, "ltr_islands": ltr_text}
     environment.tests = dict(DEFAULT_TESTS)
     return environment
 

@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from learnapp.assets import asset_url
+from learnapp.i18n import text_direction
 
 bp = Blueprint("home_screen", __name__)
 
@@ -36,7 +37,7 @@ def manifest_for(lang: str) -> dict[str, object]:
         "short_name": short_name,
         "description": description,
         "lang": lang,
-        "dir": "auto",
+        "dir": text_direction(lang),
         "start_url": "/",
         "scope": "/",
         "display": "standalone",

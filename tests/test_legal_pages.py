@@ -158,7 +158,7 @@ def png_size(path: Path) -> str:
     return f"{width}x{height}"
 
 
-@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("lang", ["de", "en", "tr", "ru", "uk", "pl", "ar"])
 def test_the_manifest_makes_an_installable_app_in_each_language(client, lang):
     response = client.get(f"/manifest-{lang}.webmanifest")
     assert response.status_code == 200
@@ -166,6 +166,7 @@ def test_the_manifest_makes_an_installable_app_in_each_language(client, lang):
     assert "Set-Cookie" not in response.headers
     manifest = json.loads(response.get_data(as_text=True))
     assert manifest["lang"] == lang
+    assert manifest["dir"] == ("rtl" if lang == "ar" else "ltr")
     assert manifest["start_url"] == "/" and manifest["display"] == "standalone"
     assert manifest["name"] and manifest["short_name"] and manifest["description"]
     sizes = {}
@@ -191,7 +192,7 @@ def test_the_manifests_differ_by_language(client):
     assert german["description"] != english["description"]
 
 
-@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("lang", ["de", "en", "tr", "ru", "uk", "pl", "ar"])
 def test_every_page_links_the_manifest_of_its_language_and_the_ipad_icon(client, lang):
     html = client.get(f"/login?lang={lang}").get_data(as_text=True)
     assert f'<link rel="manifest" href="/manifest-{lang}.webmanifest">' in html

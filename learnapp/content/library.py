@@ -18,6 +18,7 @@ from learnapp.content.lesson_parts import lesson_parts, sections
 from learnapp.content.model import Course, Lesson, Problem
 from learnapp.content.parser import parse_course_file, parse_lesson_file
 from learnapp.content.render import render_markdown
+from learnapp.i18n import text_direction
 
 log = logging.getLogger(__name__)
 COURSE_FILE = "course.yaml"
@@ -111,7 +112,9 @@ class Library:
         html = self._rendered.get(key)
         if html is None:
             html = render_markdown(
-                source, lambda lesson_id: self.lesson_url_path(lesson_id, script_root)
+                source,
+                lambda lesson_id: self.lesson_url_path(lesson_id, script_root),
+                right_to_left=text_direction(lesson.lang) == "rtl",
             )
             if kind.startswith("german:"):
                 html = Markup(HEADING_ID.sub(r"\1", str(html)))  # noqa: S704 - sanitised HTML

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint
 
+from learnapp.content.render import ltr_text
+
 # What a phone shows as a tappable link inside a message.
 LINK = re.compile(r"(?:https?://|www\.)[^\s<>\"“”„]+[^\s<>\"“”„.,;:!?)]")
 
@@ -44,5 +46,6 @@ def link_parts(text: str) -> list[TextPart]:
 
 
 def register(bp: Blueprint) -> None:
+    bp.add_app_template_filter(ltr_text, "ltr_islands")
     bp.add_app_template_filter(address_host, "address_host")
     bp.add_app_template_filter(link_parts, "link_parts")

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from flask_babel import format_percent
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField
@@ -16,7 +17,7 @@ from learnapp.models.people import SPEECH_RATES
 class PreferencesForm(FlaskForm):
     text_size = RadioField(
         _l("Text size"),
-        choices=[SelectChoice(str(size), f"{size} %") for size in TEXT_SIZES],
+        # Choices with labels in the reader's own way of writing a percentage (__init__).
         validators=[InputRequired(_l("Please choose a text size."))],
     )
     contrast = RadioField(
@@ -61,6 +62,10 @@ class PreferencesForm(FlaskForm):
 
     def __init__(self, languages: tuple[str, ...], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # "175 %" in German, "175%" in English, "%175" in Turkish.
+        self.text_size.choices = [
+            SelectChoice(str(size), format_percent(size / 100)) for size in TEXT_SIZES
+        ]
         self.language.choices = [
             SelectChoice(code, LANGUAGE_NAMES.get(code, code)) for code in languages
         ]

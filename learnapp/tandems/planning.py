@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnapp import audit
-from learnapp.clock import to_local
 from learnapp.models import TandemSession, User
 from learnapp.models.base import utcnow
 from learnapp.models.mentoring import PLACE_CENTRE
+from learnapp.pages import wall_clock  # the reader's own order of day, month and time
 
 LONGEST_SESSION = timedelta(hours=8)
 OLDEST_RECORDABLE = timedelta(days=366)
@@ -54,7 +54,7 @@ def planning_problem(
             "You already have a session with %(name)s at that time (%(when)s). "
             "Please choose another time.",
             name=other.learner.display_name,
-            when=to_local(other.starts_at).strftime("%d.%m.%Y %H:%M"),
+            when=wall_clock(other.starts_at),
         )
     return None
 
@@ -115,7 +115,7 @@ def record_problem(tandem: TandemSession, what: Record) -> str | None:
     if what.took_place and tandem.starts_at > utcnow():
         return _(
             "This session is planned for %(when)s. You can record it as held from then on.",
-            when=to_local(tandem.starts_at).strftime("%d.%m.%Y %H:%M"),
+            when=wall_clock(tandem.starts_at),
         )
     return None
 

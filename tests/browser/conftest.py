@@ -180,14 +180,13 @@ class Browsing:
         key = (username, javascript, tuple(sorted(options.items())))
         if not fresh and key in self._shared:
             return self._shared[key]
+        # German unless the test asks for another browser language (locale="ar").
         context = self.browser.new_context(
             base_url=self.server.url,
-            locale="de-DE",
-            viewport=TABLET,
+            **{"locale": "de-DE", "viewport": TABLET, **options},
             java_script_enabled=javascript,
             storage_state=self.state(username),
             reduced_motion="reduce",
-            **options,
         )
         if fresh:
             self._fresh.append(context)

@@ -67,7 +67,13 @@ def apply_setting(page, setting: str) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("spec", ROWS)
 def test_page(show, spec):
     """Default settings, then high contrast, then 200 % text, on one load of the page."""
-    visit = show(spec)
+    problems = page_problems(show(spec), spec)
+    assert not problems, f"{spec.path} ({spec.id}):\n  " + "\n  ".join(problems)
+
+
+def page_problems(visit, spec) -> list[str]:  # type: ignore[no-untyped-def]
+    """Everything test_page checks on one loaded page (tests/browser/test_languages.py runs it
+    in Arabic and Russian too)."""
     page = visit.page
     problems = [f"default: {p}" for p in common_problems(visit, spec)]
     for name, viewport in VIEWPORTS.items():
@@ -95,7 +101,7 @@ def test_page(show, spec):
     for name in ("tablet portrait", "phone", "320 px"):
         page.set_viewport_size(VIEWPORTS[name])
         problems += [f"200 % text: {p}" for p in sideways(page, name)]
-    assert not problems, f"{spec.path} ({spec.id}):\n  " + "\n  ".join(problems)
+    return problems
 
 
 @pytest.mark.parametrize("setting", list(SETTINGS))
