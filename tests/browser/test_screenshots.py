@@ -31,3 +31,21 @@ def test_screenshot(show, screenshot_dir, page_id, name, viewport):
     if os.environ.get("LEARNAPP_UPDATE_SCREENSHOTS") == "1":
         DOCS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(target, DOCS / target.name)
+
+
+# A translated lesson at tablet size (the browser asks for the language; the table's learners
+# choose none, so their pages follow it): right to left in Arabic, Latin in Turkish.
+TRANSLATED = [("ar", "lesson-arabic"), ("tr", "lesson-turkish")]
+
+
+@pytest.mark.parametrize(("lang", "name"), TRANSLATED, ids=[n for _, n in TRANSLATED])
+def test_translated_lesson_screenshot(show, screenshot_dir, lang, name):
+    visit = show(BY_ID["learner:text lesson"], locale=lang)
+    assert visit.page.evaluate("document.documentElement.lang") == lang
+    assert visit.page.locator("article p.notice[role=note]").count() == 0, "not translated"
+    target = screenshot_dir / f"{name}.png"
+    visit.page.screenshot(path=str(target), animations="disabled", caret="hide")
+    assert target.stat().st_size > 1000
+    if os.environ.get("LEARNAPP_UPDATE_SCREENSHOTS") == "1":
+        DOCS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, DOCS / target.name)
