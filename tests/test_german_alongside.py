@@ -135,7 +135,7 @@ def test_a_translation_shows_the_german_under_each_section(app, client, auth, le
     assert "Drücken Sie 3 Sekunden" in german[1] and "Düğmeye" not in german[1]
     for block in german:
         assert '<div lang="de" dir="ltr">' in block
-        assert '<span lang="de" dir="ltr"> · Auf Deutsch</span></summary>' in block
+        assert ' · <span lang="de" dir="ltr">Auf Deutsch</span></summary>' in block
     # each German section follows its own section
     assert page.index("Bu <strong>ilk</strong>") < page.index("Das ist") < page.index("Adım adım")
     assert page.index("Adım adım") < page.index("Schritt für Schritt")
