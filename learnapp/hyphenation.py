@@ -75,7 +75,15 @@ def hyphenate_html(html: str, lang: str, shortest: int) -> str:
     return "".join(parts)
 
 
-def shortest_word() -> int:
+# Languages whose everyday words run long (Russian, Ukrainian, Polish, Turkish): their words are
+# marked from 8 letters at every text size, so a page that a reader enlarges in the browser,
+# or a narrow phone, still breaks them at hyphenation points.
+LONG_WORDED = frozenset({"ru", "uk", "pl", "tr"})
+
+
+def shortest_word(lang: str) -> int:
+    if lang in LONG_WORDED:
+        return SHORTEST_WORD[200]
     size = 100
     if current_user and current_user.is_authenticated:
         size = current_user.text_size
@@ -92,7 +100,8 @@ def hyphenate_page(response: Response) -> Response:
     ):
         return response
     html = response.get_data(as_text=True)
-    hyphenated = hyphenate_html(html, str(get_locale()), shortest_word())
+    lang = str(get_locale())
+    hyphenated = hyphenate_html(html, lang, shortest_word(lang))
     if hyphenated is not html and hyphenated != html:
         response.set_data(hyphenated)
     return response

@@ -192,6 +192,21 @@
   const TEXT_BLOCKS = "p, label, td, th, li, button, dt, dd, h1, h2, h3, h4, nav a";
   const CHARACTER_EM = 0.55;
 
+  // The lines a block's own text takes: the distinct tops of its text nodes' boxes.
+  function textLines(el, tolerance) {
+    const range = document.createRange();
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    const tops = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent.trim()) continue;
+      range.selectNodeContents(node);
+      for (const box of range.getClientRects()) {
+        if (box.width > 0 && !tops.some((top) => Math.abs(top - box.top) <= tolerance)) tops.push(box.top);
+      }
+    }
+    return tops.length;
+  }
+
   function narrowText(minimum) {
     const narrow = [];
     let counted = 0;
@@ -212,6 +227,8 @@
       const lineHeight = px("lineHeight") || size * 1.2;
       counted += 1;
       if (height < lineHeight * 1.5) continue; // one line: nothing is squeezed
+      // Tall for another reason (an icon above its word): count the lines of the text itself.
+      if (textLines(el, size / 2) < 2) continue;
       const perLine = width / (CHARACTER_EM * size);
       if (perLine < minimum) {
         narrow.push(`${describe(el)} is ${Math.round(width)} px wide at ${size} px: ~${perLine.toFixed(1)} characters a line`);

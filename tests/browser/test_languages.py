@@ -83,7 +83,8 @@ def test_the_arabic_layout_mirrors(show):
     assert following["right"] <= previous["left"], "Next must be left of Previous"
     width = page.viewport_size["width"]
     help_link, brand = box(".help-link"), box(".brand")
-    assert help_link["right"] < width / 2 < brand["left"], "Help on the left, the name on the right"
+    assert help_link["left"] < width / 2 < brand["left"], "Help on the left, the name on the right"
+    assert help_link["right"] < brand["left"]
     arrows = page.evaluate(
         "() => [...document.querySelectorAll('.pager .icon-arrow')]"
         ".map((a) => getComputedStyle(a).transform)"
@@ -176,13 +177,14 @@ def test_screenshots_of_a_lesson(show, screenshot_dir, lang, viewport):
     ("lang", "text", "wanted"),
     [
         ("de", None, []),
-        ("ar", "كونوا حذرين من الرسائل الغريبة.", ["noto-sans-arabic-400"]),
-        ("ru", "Будьте осторожны со странными сообщениями.", ["noto-sans-cyrillic-400"]),
+        # the lesson itself is written in the language now: its bold headings fetch the 700
+        ("ar", "كونوا حذرين من الرسائل الغريبة.", ["noto-sans-arabic-400", "noto-sans-arabic-700"]),
+        ("ru", "Будьте осторожны.", ["noto-sans-cyrillic-400", "noto-sans-cyrillic-700"]),
     ],
 )
 def test_a_page_fetches_only_the_font_of_its_script(browsing, lang, text, wanted):
-    """German fetches no font at all; Arabic text the Arabic subset, Russian the Cyrillic one
-    (the text is added to the lesson page, as a lesson in that language has it)."""
+    """German fetches no font at all; Arabic text the Arabic subsets (regular and bold), Russian
+    the Cyrillic ones, and never the other script's."""
     visit = browsing.open("learner-default", fresh=True, locale=lang)  # a cold cache
     visit.page.goto(TEXT_LESSON)
     if text:
