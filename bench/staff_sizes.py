@@ -64,9 +64,14 @@ def shape(url: str, password_hash_from: str = "c1") -> dict[str, int]:
     with _connect(url) as db:
         ids = [row[0] for row in db.execute("SELECT c.id FROM centre c ORDER BY c.id").fetchall()]
         fixed, donors = ids[1], ids[2:]
-        count = lambda centre: db.execute(  # noqa: E731
-            "SELECT count(*) FROM user_account WHERE role='learner' AND centre_id=%s", (centre,)
-        ).fetchone()[0]
+
+        def count(centre: int) -> int:
+            found = db.execute(
+                "SELECT count(*) FROM user_account WHERE role='learner' AND centre_id=%s",
+                (centre,),
+            ).fetchone()
+            return int(found[0]) if found else 0
+
         taken = 0
         while count(fixed) < FIXED_CENTRE and taken < len(donors) - 1:
             donor = donors[taken]
@@ -87,7 +92,9 @@ def shape(url: str, password_hash_from: str = "c1") -> dict[str, int]:
             "UPDATE tandem_session t SET centre_id=u.centre_id FROM user_account u"
             " WHERE u.id=t.learner_id AND t.centre_id IS NOT NULL AND t.centre_id<>u.centre_id"
         )
-        c3 = db.execute("SELECT id FROM user_account WHERE username='c3'").fetchone()[0]
+        c3_row = db.execute("SELECT id FROM user_account WHERE username='c3'").fetchone()
+        assert c3_row is not None
+        c3 = c3_row[0]
         db.execute(
             "INSERT INTO coordinator_centre (coordinator_id, centre_id) SELECT %s, id FROM centre"
             " WHERE id IN (SELECT id FROM centre ORDER BY id LIMIT %s) ON CONFLICT DO NOTHING",
@@ -204,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prefix", default="staffq", help="database name prefix")
     parser.add_argument("--reuse-data", action="store_true", help="keep the database as it is")
     parser.add_argument("--from-database", help="copy this database, then migrate to head")
+    parser.add_argument(
+        "--upgrade", action="store_true", help="keep the database, migrate it to head"
+    )
     parser.add_argument("--port", type=int, default=8131)
     parser.add_argument("--redis-db", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=20)
@@ -251,6 +261,11 @@ def main(argv: list[str] | None = None) -> int:
             db.execute("VACUUM ANALYZE")
         data = json.loads((DATA / f"{args.from_database}.json").read_text())
         (DATA / f"{database}.json").write_text(json.dumps(data, indent=1))
+    elif args.upgrade:
+        migrate.upgrade(url)
+        with _connect(url) as db:
+            db.execute("VACUUM ANALYZE")
+        data = json.loads((DATA / f"{database}.json").read_text())
     elif args.reuse_data and (DATA / f"{database}.json").exists():
         data = json.loads((DATA / f"{database}.json").read_text())
     else:
@@ -279,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
             if who not in browsers:
                 browsers[who] = Browser(args.port)
                 browsers[who].sign_in(who, password)
-            timing = _time_page(browsers[who], what, path, args.repeat, args.budget)
+            timing = time_page(browsers[who], what, path, args.repeat, args.budget)
             timings.append(timing)
             print(
                 f"{what}: p50 {timing['p50_ms']} ms, p95 {timing['p95_ms']} ms,"
@@ -297,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _time_page(browser: Browser, what: str, path: str, repeat: int, budget: float) -> dict:
+def time_page(browser: Browser, what: str, path: str, repeat: int, budget: float) -> dict:
     """One warm-up, then `repeat` requests one at a time, or fewer if `budget` runs out."""
     browser.get(path)
     samples, size = [], 0

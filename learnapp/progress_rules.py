@@ -67,9 +67,19 @@ def stuck_lessons_since(*learners: ColumnElement[bool]) -> Select:
         .having(failures >= STUCK_AFTER_FAILED_CHECKS)
         .subquery()
     )
-    return select(failed.c.user_id, failed.c.lesson_id, failed.c.since).where(
-        _not_completed(failed)
+    # The completed lessons looked at are those of the same learners: without that the planner
+    # may hash every completed lesson of the programme to rule out a few thousand.
+    completed = (
+        select(Progress.id)
+        .join(User, User.id == Progress.user_id)
+        .where(
+            *learners,
+            Progress.user_id == failed.c.user_id,
+            Progress.lesson_id == failed.c.lesson_id,
+            Progress.completed_at.is_not(None),
+        )
     )
+    return select(failed.c.user_id, failed.c.lesson_id, failed.c.since).where(~completed.exists())
 
 
 def stuck_lessons(session: Session, learner_ids: list[int]) -> dict[int, dict[str, int]]:

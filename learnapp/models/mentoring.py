@@ -97,8 +97,8 @@ class TandemSession(Base):
         # The last held session of a pair (early warning's quiet tandems, migration 0011).
         Index(
             "ix_tandem_session_pair_held",
-            "mentor_id",
             "learner_id",
+            "mentor_id",
             "starts_at",
             postgresql_where=text("took_place IS true"),
             sqlite_where=text("took_place IS 1"),

@@ -8,7 +8,8 @@ up each one's rows, instead of scanning a month or the whole programme and joini
 - self-check answers per learner by time: "answered a self-check this month";
 - failed self-check answers per learner and lesson now with their time (replaces
   ix_quiz_attempt_failed): the early warning's "stuck" and its newest wrong answer in one pass;
-- held tandem sessions per pair by time (partial): the last session of a pair.
+- held tandem sessions per learner and pair by time (partial): the last session of each
+  pair of the centre's learners.
 
 Revision ID: 0011
 Revises: 0010
@@ -41,7 +42,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_tandem_session_pair_held",
         "tandem_session",
-        ["mentor_id", "learner_id", "starts_at"],
+        ["learner_id", "mentor_id", "starts_at"],
         postgresql_where=sa.text("took_place IS true"),
         sqlite_where=sa.text("took_place IS 1"),
     )
