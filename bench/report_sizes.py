@@ -81,7 +81,12 @@ def render(runs: dict[tuple[str, int], dict]) -> str:
         cells = []
         for column in columns:
             page = _by_page(runs[column]).get(name)
-            cells.append(f"{page['p95_ms']:,.0f} ms" if page else "–")
+            if not page:
+                cells.append("–")
+            elif page["status"] != 200:
+                cells.append(f"HTTP {page['status']} after {page['max_ms'] / 1000:,.0f} s")
+            else:
+                cells.append(f"{page['p95_ms']:,.0f} ms")
         newest_runs = [runs[newest, size] for size in sizes if (newest, size) in runs]
         kb = " / ".join(f"{_by_page(r)[name]['bytes'] / 1000:.0f}" for r in newest_runs)
         queries = " / ".join(str(r["queries"].get(name, "?")) for r in newest_runs)
