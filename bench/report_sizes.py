@@ -83,6 +83,8 @@ def render(runs: dict[tuple[str, int], dict]) -> str:
             page = _by_page(runs[column]).get(name)
             if not page:
                 cells.append("–")
+            elif page["status"] == 0:
+                cells.append(f"no answer in {page['max_ms'] / 1000:,.0f} s")
             elif page["status"] != 200:
                 cells.append(f"HTTP {page['status']} after {page['max_ms'] / 1000:,.0f} s")
             else:
