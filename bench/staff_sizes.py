@@ -304,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--explain", type=int, default=4, help="plans of the N slowest statements")
     parser.add_argument("--output", type=Path, help="JSON results (default bench/data/...)")
     parser.add_argument("--label", default="", help="e.g. before or after")
+    parser.add_argument("--skip", default="", help="leave out pages whose name has any of a,b")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -366,7 +367,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"data: {data}", flush=True)
     password = data["password"]
 
-    measured = pages(previous_month(date.today()))
+    skipped = [part for part in args.skip.split(",") if part]
+    measured = [
+        page
+        for page in pages(previous_month(date.today()))
+        if not any(part in page[1] for part in skipped)
+    ]
     counts, plans = count_and_explain(config, measured, password, args.explain)
     results["queries"], results["plans"] = counts, plans
     print(f"queries: {counts}", flush=True)
