@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench import report_sizes
+
 ANALYSIS = Path(__file__).parent / "analysis.md"
 BYTES_BUDGET = 30_000  # "at most 30 KB", read strictly as 30,000 bytes
 
@@ -246,6 +248,9 @@ def render(r: dict) -> str:
         lines.append(
             f"- master: RSS {memory['master']['rss_mb']} MB, PSS {memory['master']['pss_mb']} MB"
         )
+    by_size = report_sizes.render(report_sizes.load_runs())
+    if by_size:
+        lines += ["", by_size]
     lines += ["", "## Why, and what would change it", ""]
     if ANALYSIS.exists():
         lines.append(ANALYSIS.read_text(encoding="utf-8").strip())

@@ -7,6 +7,11 @@ benchmark's sign-in counters. Only 127.0.0.1 is ever addressed. Every server is 
 
     python -m bench.run                 # the full run (about 10 minutes)
     python -m bench.run --quick         # short rounds for trying the script out
+    python -m bench.run --learners 100000   # another programme size (make bench BENCH_ARGS=...)
+
+A size other than 10,000 gets databases of its own (learnapp_bench_<learners>). Every size's
+staff pages (bench.staff_sizes: the largest centre, a centre of fixed size, a county and the
+admin) are kept in bench/data/staff_run_<learners>.json and shown side by side in RESULTS.md.
 """
 
 from __future__ import annotations
@@ -24,7 +29,17 @@ from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 
-from bench import browser, content, dataset, load, report, servers, staff, system
+from bench import (
+    browser,
+    content,
+    dataset,
+    load,
+    report,
+    servers,
+    staff,
+    staff_sizes,
+    system,
+)
 from bench.client import Browser, wait_until_up
 from learnapp.content.library import load_library
 from learnapp.paths import PROJECT_ROOT
@@ -143,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="rounds over all targets")
     parser.add_argument("--reuse-data", action="store_true", help="keep the last data set")
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--learners", type=int, default=10_000, help="size of the programme")
     args = parser.parse_args(argv)
     if args.quick:
         args.seconds, args.rounds = 3, 1
@@ -165,15 +181,23 @@ def main(argv: list[str] | None = None) -> int:
     # 1. Content and data.
     phase = time.perf_counter()
     state_file = DATA / "dataset.json"
-    large_config, small_config = _app_config("learnapp_bench"), _app_config("learnapp_bench_small")
+    suffix = "" if args.learners == 10_000 else f"_{args.learners}"
+    state_file = DATA / f"dataset{suffix}.json"
+    large_config = _app_config(f"learnapp_bench{suffix}")
+    small_config = _app_config("learnapp_bench_small")
     if args.reuse_data and state_file.exists():
         results["data"] = json.loads(state_file.read_text())
     else:
         lessons = content.build(DATA / "content")
         print(f"content: {lessons} lessons", flush=True)
-        large = dataset.fill(large_config, dataset.LARGE, postgres=True)
+        large = dataset.fill(large_config, staff_sizes.programme(args.learners), postgres=True)
+        shaped = staff_sizes.shape(large_config["DATABASE_URL"])
         small = dataset.fill(small_config, dataset.SMALL, postgres=True)
-        results["data"] = {"lessons": lessons, "large": asdict(large), "small": asdict(small)}
+        results["data"] = {
+            "lessons": lessons,
+            "large": asdict(large) | shaped,
+            "small": asdict(small),
+        }
         state_file.write_text(json.dumps(results["data"], indent=1))
     results["data"]["seconds"] = round(time.perf_counter() - phase, 1)
     large_data = results["data"]["large"]
@@ -328,6 +352,34 @@ def main(argv: list[str] | None = None) -> int:
             ).as_dict(),
         }
         print(f"staff: {results['staff']}", flush=True)
+        # The same at this size for every staff view, with queries and the slowest plans.
+        by_size = staff_sizes.pages(previous_month)
+        counts, plans = staff_sizes.count_and_explain(large_config, by_size, password, 4)
+        browsers: dict[str, Browser] = {}
+        timings = []
+        for username, page_name, page_path in by_size:
+            if username not in browsers:
+                browsers[username] = Browser(PORTS["app"])
+                browsers[username].sign_in(username, password)
+            timings.append(
+                staff_sizes.time_page(browsers[username], page_name, page_path, 20, 60.0)
+            )
+        (DATA / f"staff_run_{args.learners}.json").write_text(
+            json.dumps(
+                {
+                    "label": "run",
+                    "learners": args.learners,
+                    "data": large_data,
+                    "queries": counts,
+                    "plans": plans,
+                    "staff": timings,
+                    "load_before": machine["load_before"],
+                    "load_after": os.getloadavg(),
+                },
+                indent=1,
+                default=str,
+            )
+        )
 
         # 7. The lesson page in Chromium over a slow network, through nginx.
         visitor = Browser(PORTS["app"])

@@ -136,11 +136,23 @@ def _begin_immediate_when_asked(engine: Engine) -> None:
             dbapi_connection.isolation_level = ""  # left so by an immediate transaction
 
 
+# The app's statements are short (milliseconds, one centre's rows). PostgreSQL's JIT compiles
+# a plan whose estimated cost passes a threshold, which a staff page's grouped queries do on a
+# large programme: compiling took 260-330 ms of a query that runs in tens (issue 21). And a
+# page's grouping or de-duplication beyond the default 4 MB work_mem spills to disk; 16 MB
+# keeps a large centre's in memory (per sort or hash, per connection: pool size × a few).
+# random_page_cost 1.1 instead of 4: the tables live in memory or on an SSD, where reading
+# a centre's rows through an index costs little more than reading a table in order; with 4
+# the planner read all the programme's completed lessons to rule out a centre's few.
+POSTGRES_SETTINGS = "-c jit=off -c work_mem=16MB -c random_page_cost=1.1"
+
+
 def _postgres_timeouts(statement_timeout_ms: int, lock_timeout_ms: int) -> dict[str, str]:
-    """libpq options for every connection; 0 turns a timeout off."""
+    """libpq options for every connection (timeouts, no JIT, work_mem); 0 turns a timeout
+    off."""
     return {
         "options": f"-c statement_timeout={int(statement_timeout_ms)}"
-        f" -c lock_timeout={int(lock_timeout_ms)}"
+        f" -c lock_timeout={int(lock_timeout_ms)} {POSTGRES_SETTINGS}"
     }
 
 

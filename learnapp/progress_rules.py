@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, Select, Subquery, func, select
 from sqlalchemy.orm import Session
 
-from learnapp.models import Progress, QuizAttempt
+from learnapp.models import Progress, QuizAttempt, User
 
 STUCK_AFTER_FAILED_CHECKS = 2
 
@@ -47,6 +47,39 @@ def stuck_lessons_query(among: Sequence[int] | Select | None = None) -> Select:
     """(user_id, lesson_id) of each learner (among these ids, if given) and their stuck lesson."""
     failed = _failed_checks(among)
     return select(failed.c.user_id, failed.c.lesson_id).where(_not_completed(failed))
+
+
+def stuck_lessons_since(*learners: ColumnElement[bool]) -> Select:
+    """(user_id, lesson_id, since) of each stuck lesson of the learners these conditions on
+    User pick, `since` the newest wrong answer. It starts from those learners (a join, never an
+    IN list) and reads their failed answers from one index: its cost follows the learners
+    picked, not the whole programme."""
+    failures = func.count(func.distinct(QuizAttempt.submission_id))
+    failed = (
+        select(
+            QuizAttempt.user_id,
+            QuizAttempt.lesson_id,
+            func.max(QuizAttempt.created_at).label("since"),
+        )
+        .join(User, User.id == QuizAttempt.user_id)
+        .where(*learners, QuizAttempt.correct.is_(False))
+        .group_by(QuizAttempt.user_id, QuizAttempt.lesson_id)
+        .having(failures >= STUCK_AFTER_FAILED_CHECKS)
+        .subquery()
+    )
+    # The completed lessons looked at are those of the same learners: without that the planner
+    # may hash every completed lesson of the programme to rule out a few thousand.
+    completed = (
+        select(Progress.id)
+        .join(User, User.id == Progress.user_id)
+        .where(
+            *learners,
+            Progress.user_id == failed.c.user_id,
+            Progress.lesson_id == failed.c.lesson_id,
+            Progress.completed_at.is_not(None),
+        )
+    )
+    return select(failed.c.user_id, failed.c.lesson_id, failed.c.since).where(~completed.exists())
 
 
 def stuck_lessons(session: Session, learner_ids: list[int]) -> dict[int, dict[str, int]]:

@@ -130,6 +130,10 @@ def test_postgres_connections_carry_the_timeouts() -> None:
     with engine.connect() as connection:
         assert connection.execute(text("SHOW statement_timeout")).scalar() == "1234ms"
         assert connection.execute(text("SHOW lock_timeout")).scalar() == "567ms"
+        # Short staff queries: no JIT compilation, their sorts and hashes in memory (issue 21).
+        assert connection.execute(text("SHOW jit")).scalar() == "off"
+        assert connection.execute(text("SHOW work_mem")).scalar() == "16MB"
+        assert connection.execute(text("SHOW random_page_cost")).scalar() == "1.1"
     engine.dispose()
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, and_, func, select, union
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from learnapp.access import LEARNER, MENTOR
@@ -89,8 +89,16 @@ def _in(column: SQLColumnExpression[Any], bounds: Bounds) -> ColumnElement[bool]
     return and_(column >= bounds[0], column < bounds[1])
 
 
-def month_report(session: Session, centres: list[Centre], month: Month) -> MonthReport:
-    """Sessions held, volunteer hours, active and new learners, lessons completed."""
+def month_report(
+    session: Session, centres: list[Centre], month: Month, *, with_learners: bool = True
+) -> MonthReport:
+    """Sessions held, volunteer hours, active and new learners, lessons completed; the rows
+    per learner only `with_learners` (the exports; the page does not draw them).
+
+    Every count starts from the learners of the centres and looks up each one's rows of the
+    month through a per-learner index (migrations 0005, 0011): the cost follows the centres
+    shown, not the programme.
+    """
     # Keyed as the rows' User.centre_id comes back (typed optional; never None here).
     by_id: dict[int | None, CentreMonth] = {centre.id: CentreMonth(centre) for centre in centres}
     report = MonthReport(month, list(by_id.values()))
@@ -98,12 +106,12 @@ def month_report(session: Session, centres: list[Centre], month: Month) -> Month
         return report
     ids = list(by_id)
     utc = month.utc_bounds()  # sessions too: their starts are instants (naive UTC)
-    learner = User.role == LEARNER
+    here = (User.role == LEARNER, User.centre_id.in_(ids))
 
     held = _in(TandemSession.starts_at, utc) & TandemSession.took_place.is_(True)
     for centre_id, count, minutes in session.execute(
         select(User.centre_id, func.count(TandemSession.id), func.sum(TandemSession.length_minutes))
-        .join(User, User.id == TandemSession.learner_id)
+        .join(TandemSession, TandemSession.learner_id == User.id)
         .where(held, User.centre_id.in_(ids))
         .group_by(User.centre_id)
     ):
@@ -112,65 +120,71 @@ def month_report(session: Session, centres: list[Centre], month: Month) -> Month
 
     for centre_id, count in session.execute(
         select(User.centre_id, func.count(Progress.id))
-        .join(User, User.id == Progress.user_id)
-        .where(_in(Progress.completed_at, utc), learner, User.centre_id.in_(ids))
+        .join(Progress, Progress.user_id == User.id)
+        .where(_in(Progress.completed_at, utc), *here)
         .group_by(User.centre_id)
     ):
         by_id[centre_id].lessons_completed = count
 
     for centre_id, count in session.execute(
         select(User.centre_id, func.count(User.id))
-        .where(learner, _in(User.created_at, utc), User.centre_id.in_(ids))
+        .where(_in(User.created_at, utc), *here)
         .group_by(User.centre_id)
     ):
         by_id[centre_id].new_learners = count
 
-    # Active: opened or finished a lesson, answered a self-check, or met their mentor.
-    active_ids = union(
-        select(Progress.user_id).where(_in(Progress.started_at, utc)),
-        select(Progress.user_id).where(_in(Progress.completed_at, utc)),
-        select(Progress.user_id).where(_in(Progress.updated_at, utc)),
-        select(QuizAttempt.user_id).where(_in(QuizAttempt.created_at, utc)),
-        select(TandemSession.learner_id).where(held),
-    ).subquery()
+    # Active: opened or finished a lesson, answered a self-check, or met their mentor. Asked of
+    # each learner of the centres (one short index range each), never of the whole month.
+    mine = Progress.user_id == User.id
+    active = or_(
+        select(Progress.id)
+        .where(
+            mine,
+            or_(
+                _in(Progress.started_at, utc),
+                _in(Progress.completed_at, utc),
+                _in(Progress.updated_at, utc),
+            ),
+        )
+        .exists(),
+        select(QuizAttempt.id)
+        .where(QuizAttempt.user_id == User.id, _in(QuizAttempt.created_at, utc))
+        .exists(),
+        select(TandemSession.id).where(TandemSession.learner_id == User.id, held).exists(),
+    )
     for centre_id, count in session.execute(
-        select(User.centre_id, func.count(User.id))
-        .where(learner, User.centre_id.in_(ids), User.id.in_(select(active_ids.c[0])))
-        .group_by(User.centre_id)
+        select(User.centre_id, func.count(User.id)).where(*here, active).group_by(User.centre_id)
     ):
         by_id[centre_id].active_learners = count
 
-    report.learners = _learner_rows(session, ids, utc)
+    if with_learners:
+        report.learners = _learner_rows(session, ids, utc)
     return report
 
 
 def _learner_rows(
     session: Session, centre_ids: list[int | None], utc: Bounds
 ) -> list[LearnerMonth]:
-    """Per learner of the centres: lessons completed and sessions held in the month."""
+    """Per learner of the centres: lessons completed and sessions held in the month (the
+    centres' learners joined, never as a list of ids)."""
+    here = (User.role == LEARNER, User.centre_id.in_(centre_ids))
     rows = {
         user.id: LearnerMonth(user)
-        for user in session.scalars(
-            select(User)
-            .where(User.role == LEARNER, User.centre_id.in_(centre_ids))
-            .order_by(User.display_name)
-        )
+        for user in session.scalars(select(User).where(*here).order_by(User.display_name))
     }
     if not rows:
         return []
     for user_id, count in session.execute(
         select(Progress.user_id, func.count())
-        .where(Progress.user_id.in_(rows), _in(Progress.completed_at, utc))
+        .join(User, User.id == Progress.user_id)
+        .where(*here, _in(Progress.completed_at, utc))
         .group_by(Progress.user_id)
     ):
         rows[user_id].lessons_completed = count
     for user_id, count, minutes in session.execute(
         select(TandemSession.learner_id, func.count(), func.sum(TandemSession.length_minutes))
-        .where(
-            TandemSession.learner_id.in_(rows),
-            TandemSession.took_place.is_(True),
-            _in(TandemSession.starts_at, utc),
-        )
+        .join(User, User.id == TandemSession.learner_id)
+        .where(*here, TandemSession.took_place.is_(True), _in(TandemSession.starts_at, utc))
         .group_by(TandemSession.learner_id)
     ):
         rows[user_id].sessions_held = count

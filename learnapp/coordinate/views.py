@@ -465,13 +465,14 @@ def delete(user_id: int) -> ResponseReturnValue:
     return render_template("coordinate/delete.html", learner=learner)
 
 
-def _report(centres: list[Centre]) -> reports.MonthReport:
-    """The month and centre asked for in the query string, within the coordinator's centres."""
+def _report(centres: list[Centre], *, with_learners: bool = True) -> reports.MonthReport:
+    """The month and centre asked for in the query string, within the coordinator's centres;
+    the rows per learner only for the exports (`with_learners`)."""
     wanted = whole_number(request.args.get("centre"))
     if wanted is not None:
         centres = [c for c in centres if c.id == wanted] or centres
     month = reports.Month.parse(request.args.get("month"), local_now().date())
-    return reports.month_report(get_session(), centres, month)
+    return reports.month_report(get_session(), centres, month, with_learners=with_learners)
 
 
 @bp.get("/reports")
@@ -481,7 +482,7 @@ def report() -> ResponseReturnValue:
     centres = services.centres_of(get_session(), signed_in())
     return render_template(
         "coordinate/report.html",
-        report=_report(centres),
+        report=_report(centres, with_learners=False),
         centres=centres,
         chosen_centre=request.args.get("centre", ""),
     )

@@ -43,9 +43,9 @@ from sqlalchemy.orm import Session
 from learnapp import audit
 from learnapp.access import LEARNER, MENTOR
 from learnapp.coordinate.people import PAGE_SIZE, current_mentor_names
-from learnapp.models import Pairing, QuizAttempt, TandemSession, User, WarningDismissal
+from learnapp.models import Pairing, TandemSession, User, WarningDismissal
 from learnapp.models.base import utcnow
-from learnapp.progress_rules import stuck_lessons_query
+from learnapp.progress_rules import stuck_lessons_since
 
 STUCK = "stuck"
 INACTIVE = "inactive"
@@ -102,30 +102,26 @@ def entries_query(
     """(kind, rank, person_id, mentor_id, lesson_id, since) of every warning in the centres."""
     inactive_since = now - timedelta(days=inactive_days)
     quiet_since = now - timedelta(days=session_days)
+    # Every part starts from the people of the centres (index on centre_id) and looks up each
+    # one's rows through an index of their own (migration 0011): no part reads the programme.
     in_centres = User.centre_id.in_(centre_ids)
-    learners = select(User.id).where(
-        in_centres, User.role == LEARNER, User.active.is_(True), User.deleted_at.is_(None)
+    learner_here = (
+        in_centres,
+        User.role == LEARNER,
+        User.active.is_(True),
+        User.deleted_at.is_(None),
     )
     no_mentor = cast(null(), Integer)
     no_lesson = cast(null(), String)
 
-    stuck = stuck_lessons_query(learners).subquery()
-    newest_wrong = (
-        select(func.max(QuizAttempt.created_at))
-        .where(
-            QuizAttempt.user_id == stuck.c.user_id,
-            QuizAttempt.lesson_id == stuck.c.lesson_id,
-            QuizAttempt.correct.is_(False),
-        )
-        .scalar_subquery()
-    )
+    stuck = stuck_lessons_since(*learner_here).subquery()
     stuck_part = select(
         literal(STUCK).label("kind"),
         literal(KINDS.index(STUCK)).label("rank"),
         stuck.c.user_id.label("person_id"),
         no_mentor.label("mentor_id"),
         stuck.c.lesson_id.label("lesson_id"),
-        _as_time(newest_wrong).label("since"),
+        _as_time(stuck.c.since).label("since"),
     )
 
     last_seen = func.coalesce(User.last_active_at, User.created_at)
@@ -136,49 +132,67 @@ def entries_query(
         no_mentor,
         no_lesson,
         _as_time(last_seen),
-    ).where(User.id.in_(learners), last_seen < inactive_since)
+    ).where(*learner_here, last_seen < inactive_since)
 
-    pair_last_held = (
-        select(func.max(TandemSession.starts_at))
-        .where(
-            TandemSession.mentor_id == Pairing.mentor_id,
-            TandemSession.learner_id == Pairing.learner_id,
-            TandemSession.took_place.is_(True),
+    # The last held session of each pair of the centres, once per pair (a grouped subquery is
+    # computed once; a correlated one would run for each of the five places it is used).
+    held = (
+        select(
+            TandemSession.mentor_id,
+            TandemSession.learner_id,
+            func.max(TandemSession.starts_at).label("last"),
         )
-        .scalar_subquery()
+        .join(User, User.id == TandemSession.learner_id)
+        .where(in_centres, TandemSession.took_place.is_(True))
+        .group_by(TandemSession.mentor_id, TandemSession.learner_id)
+        .subquery()
     )
-    pairs_part = select(
-        literal(QUIET_PAIR),
-        literal(KINDS.index(QUIET_PAIR)),
-        Pairing.learner_id,
-        Pairing.mentor_id,
-        no_lesson,
-        _as_time(_later(Pairing.started_at, pair_last_held)),
-    ).where(
-        Pairing.ended_at.is_(None),
-        Pairing.learner_id.in_(select(User.id).where(in_centres)),
-        Pairing.started_at < quiet_since,
-        or_(pair_last_held.is_(None), pair_last_held < quiet_since),
+    pairs_part = (
+        select(
+            literal(QUIET_PAIR),
+            literal(KINDS.index(QUIET_PAIR)),
+            Pairing.learner_id,
+            Pairing.mentor_id,
+            no_lesson,
+            _as_time(_later(Pairing.started_at, held.c.last)),
+        )
+        .join(User, User.id == Pairing.learner_id)
+        .outerjoin(
+            held,
+            and_(held.c.mentor_id == Pairing.mentor_id, held.c.learner_id == Pairing.learner_id),
+        )
+        .where(
+            in_centres,
+            Pairing.ended_at.is_(None),
+            Pairing.started_at < quiet_since,
+            or_(held.c.last.is_(None), held.c.last < quiet_since),
+        )
     )
 
-    mentor_last_held = (
-        select(func.max(TandemSession.starts_at))
-        .where(TandemSession.mentor_id == User.id, TandemSession.took_place.is_(True))
-        .scalar_subquery()
+    mentor_held = (
+        select(TandemSession.mentor_id, func.max(TandemSession.starts_at).label("last"))
+        .join(User, User.id == TandemSession.mentor_id)
+        .where(in_centres, TandemSession.took_place.is_(True))
+        .group_by(TandemSession.mentor_id)
+        .subquery()
     )
-    mentors_part = select(
-        literal(QUIET_MENTOR),
-        literal(KINDS.index(QUIET_MENTOR)),
-        User.id,
-        no_mentor,
-        no_lesson,
-        _as_time(_later(User.created_at, mentor_last_held)),
-    ).where(
-        User.role == MENTOR,
-        User.active.is_(True),
-        in_centres,
-        User.created_at < quiet_since,
-        or_(mentor_last_held.is_(None), mentor_last_held < quiet_since),
+    mentors_part = (
+        select(
+            literal(QUIET_MENTOR),
+            literal(KINDS.index(QUIET_MENTOR)),
+            User.id,
+            no_mentor,
+            no_lesson,
+            _as_time(_later(User.created_at, mentor_held.c.last)),
+        )
+        .outerjoin(mentor_held, mentor_held.c.mentor_id == User.id)
+        .where(
+            User.role == MENTOR,
+            User.active.is_(True),
+            in_centres,
+            User.created_at < quiet_since,
+            or_(mentor_held.c.last.is_(None), mentor_held.c.last < quiet_since),
+        )
     )
     return union_all(stuck_part, inactive_part, pairs_part, mentors_part).subquery("warning")
 

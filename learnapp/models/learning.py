@@ -18,6 +18,9 @@ class Progress(Base):
         UniqueConstraint("user_id", "lesson_id"),
         # Monthly reports count one month's completions (migration 0005).
         Index("ix_progress_completed_user", "completed_at", "user_id"),
+        # A learner's rows with their times, read from the index alone: the monthly report
+        # starts from the centre's learners (migration 0011).
+        Index("ix_progress_user_activity", "user_id", "started_at", "completed_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,17 +42,19 @@ class QuizAttempt(Base):
     __tablename__ = "quiz_attempt"
     __table_args__ = (
         Index("ix_quiz_attempt_user_lesson", "user_id", "lesson_id"),
-        # Early warnings and the mentor's "trouble" read only failed answers; reports read
-        # one month (migration 0005).
+        # Early warnings and the mentor's "trouble" read only failed answers, with the time
+        # of the newest (migrations 0005, 0011); reports read one month or one learner's.
         Index(
-            "ix_quiz_attempt_failed",
+            "ix_quiz_attempt_failed_at",
             "user_id",
             "lesson_id",
             "submission_id",
+            "created_at",
             postgresql_where=text("correct IS false"),
             sqlite_where=text("correct IS 0"),
         ),
         Index("ix_quiz_attempt_created_user", "created_at", "user_id"),
+        Index("ix_quiz_attempt_user_created", "user_id", "created_at"),
         # One press of "Check" stores each question once, however often it arrives (0007).
         UniqueConstraint(
             "user_id", "submission_id", "question_id", name="uq_quiz_attempt_submission"

@@ -94,6 +94,15 @@ class TandemSession(Base):
     __table_args__ = (
         Index("ix_tandem_session_mentor_starts", "mentor_id", "starts_at"),
         Index("ix_tandem_session_learner_starts", "learner_id", "starts_at"),
+        # The last held session of a pair (early warning's quiet tandems, migration 0011).
+        Index(
+            "ix_tandem_session_pair_held",
+            "learner_id",
+            "mentor_id",
+            "starts_at",
+            postgresql_where=text("took_place IS true"),
+            sqlite_where=text("took_place IS 1"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
