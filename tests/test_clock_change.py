@@ -136,7 +136,8 @@ def test_clashes_are_found_in_real_time_across_the_change(
     assert plan(mentor, world, "2027-10-31 02:30", minutes=30, fold="1").status_code == 302
     clash = plan(mentor, world, "2027-10-31 02:30", minutes=30, fold="0")
     assert clash.status_code == 400
-    assert "31.10.2027 01:30" in clash.get_data(as_text=True)  # the other one, on the clock
+    # the other one, on the clock, in the reader's language (English here)
+    assert "Sun, Oct 31, 2027, 01:30" in clash.get_data(as_text=True)
     assert len(stored(app)) == 2
 
 

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from babel.dates import format_skeleton
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -160,7 +161,7 @@ def test_overlapping_sessions_are_refused_with_a_reason(client, auth, world, app
     # the reason names the other session (her name alone is also in the learner list)
     assert (
         "Sie haben zu dieser Zeit schon ein Tandem-Treffen mit Erika Lernend "
-        f"({when:%d.%m.%Y %H:%M})"
+        f"({format_skeleton('yMMMEd', when, locale='de')}, {when:%H:%M})"  # "Do., 10. Dez. 2026"
     ) in clash.get_data(as_text=True)
     assert plan(auth, world.learner_a2, when + timedelta(minutes=60), 60).status_code == 302
 

@@ -19,7 +19,7 @@ import pytest
 from learnapp.content.render import render_markdown
 from tests.browser.checks import VIEWPORTS, narrow_text
 from tests.browser.pages import BY_ID, TEXT_LESSON, PageSpec
-from tests.browser.test_pages import apply_setting, page_problems
+from tests.browser.test_pages import apply_setting, large_text_view, page_problems
 
 LANGUAGES = ("ar", "ru")
 # Every page a learner meets on the way through a course, and the visitor's first pages.
@@ -60,7 +60,7 @@ def test_page_in_another_language(show, spec, lang):
     visit = open_in(show, spec, lang)
     direction = visit.page.evaluate("document.documentElement.dir")
     assert direction == ("rtl" if lang == "ar" else "ltr")
-    problems = page_problems(visit, spec)
+    problems = page_problems(visit, spec, large_text_view(show, spec, locale=lang))
     for setting in ("default", "large"):
         apply_setting(visit.page, setting)
         for name, viewport in VIEWPORTS.items():
