@@ -18,6 +18,16 @@ from tests.browser.pages import BY_ID, SCREENSHOTS
 DOCS = PROJECT_ROOT / "docs" / "screenshots"
 
 
+def take(page, screenshot_dir, name: str) -> None:  # type: ignore[no-untyped-def]
+    """The visible screen as <name>.png; copied to docs/screenshots/ by `make screenshots`."""
+    target = screenshot_dir / f"{name}.png"
+    page.screenshot(path=str(target), animations="disabled", caret="hide")
+    assert target.stat().st_size > 1000
+    if os.environ.get("LEARNAPP_UPDATE_SCREENSHOTS") == "1":
+        DOCS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, DOCS / target.name)
+
+
 @pytest.mark.parametrize(
     ("page_id", "name", "viewport"), SCREENSHOTS, ids=[s[1] for s in SCREENSHOTS]
 )
@@ -25,12 +35,7 @@ def test_screenshot(show, screenshot_dir, page_id, name, viewport):
     visit = show(BY_ID[page_id])
     if viewport:
         visit.page.set_viewport_size(viewport)
-    target = screenshot_dir / f"{name}.png"
-    visit.page.screenshot(path=str(target), animations="disabled", caret="hide")
-    assert target.stat().st_size > 1000
-    if os.environ.get("LEARNAPP_UPDATE_SCREENSHOTS") == "1":
-        DOCS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(target, DOCS / target.name)
+    take(visit.page, screenshot_dir, name)
 
 
 # A translated lesson at tablet size (the browser asks for the language; the table's learners
@@ -43,9 +48,4 @@ def test_translated_lesson_screenshot(show, screenshot_dir, lang, name):
     visit = show(BY_ID["learner:text lesson"], locale=lang)
     assert visit.page.evaluate("document.documentElement.lang") == lang
     assert visit.page.locator("article p.notice[role=note]").count() == 0, "not translated"
-    target = screenshot_dir / f"{name}.png"
-    visit.page.screenshot(path=str(target), animations="disabled", caret="hide")
-    assert target.stat().st_size > 1000
-    if os.environ.get("LEARNAPP_UPDATE_SCREENSHOTS") == "1":
-        DOCS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(target, DOCS / target.name)
+    take(visit.page, screenshot_dir, name)
