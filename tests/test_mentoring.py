@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from learnapp.clock import CENTRE_TZ, local_now
 from learnapp.db import get_session
+from learnapp.mentor.forms import SHARED_NOTES_LIMIT
 from learnapp.models import AuditEntry, HelpRequest, TandemSession, User
 from learnapp.models.base import utcnow
 from learnapp.pages import wall_clock
@@ -142,6 +143,21 @@ def test_recording_needs_a_length_when_it_took_place(client, auth, world, app):
     response = auth.post(url, {"took_place": "yes"}, token_from=url)
     assert response.status_code == 400
     assert 'id="length_minutes-error"' in response.get_data(as_text=True)
+
+
+def test_shared_notes_fit_the_printed_summary(client, auth, world, app):
+    """Notes for the learner's summary stay within what two large-print pages hold; notes kept
+    to the mentor may be twice as long."""
+    auth.login("mentora")
+    url = plan(auth, world.learner_a, local_now() - timedelta(days=1)).headers["Location"]
+    held = {"took_place": "yes", "length_minutes": "60", "notes": "x" * (SHARED_NOTES_LIMIT + 1)}
+    shared = auth.post(url, {**held, "notes_shared": "y"}, token_from=url)
+    assert shared.status_code == 400
+    error = shared.get_data(as_text=True).split('id="notes-error">')[1].split("</p>")[0]
+    assert "2.000 Zeichen" in error
+    assert auth.post(url, held, token_from=url).status_code == 302  # kept to the mentor
+    at_limit = {**held, "notes": "x" * SHARED_NOTES_LIMIT, "notes_shared": "y"}
+    assert auth.post(url, at_limit, token_from=url).status_code == 302
 
 
 def test_overlapping_sessions_are_refused_with_a_reason(client, auth, world, app):

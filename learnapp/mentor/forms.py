@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -27,6 +28,9 @@ from learnapp.form_keys import FormKeyField
 from learnapp.models import PLACES
 
 NOTES_LIMIT = 4000
+# Shared notes go on the summary the learner takes home, in large print on at most two A4
+# pages with a full agenda and next steps (tests/browser/test_summary_print.py).
+SHARED_NOTES_LIMIT = 2000
 NEXT_STEPS_LIMIT = 1000
 
 
@@ -150,6 +154,16 @@ class RecordSessionForm(FlaskForm):
             self.length_minutes.errors = [
                 *self.length_minutes.errors,
                 str(_l("Please enter how long the session was.")),
+            ]
+            return False
+        if self.notes_shared.data and len(self.notes.data or "") > SHARED_NOTES_LIMIT:
+            self.notes.errors = [
+                *self.notes.errors,
+                gettext(
+                    "Notes you share go on the learner's printed summary: please keep them "
+                    "under %(limit)s characters, or do not share them.",
+                    limit=format_decimal(SHARED_NOTES_LIMIT),
+                ),
             ]
             return False
         return ok

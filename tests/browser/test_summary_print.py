@@ -1,6 +1,6 @@
 """The session summary a learner takes home: a print button, and at most two A4 pages in large
-print for a full session: eight lessons, a page of shared notes, next steps as long as the form
-allows. (The notes' own limit, 4,000 characters, would take a third page.)"""
+print for a full session: eight lessons, shared notes and next steps as long as the form lets a
+mentor write them (SHARED_NOTES_LIMIT, NEXT_STEPS_LIMIT)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from sqlalchemy import select
 
 from learnapp.content import get_library
 from learnapp.db import get_session
-from learnapp.mentor.forms import NEXT_STEPS_LIMIT
+from learnapp.mentor.forms import NEXT_STEPS_LIMIT, SHARED_NOTES_LIMIT
 from learnapp.models import TandemSession, User
 from learnapp.models.base import utcnow
 from tests.browser.test_print import PT
 
 AGENDA_LESSONS = 8  # more than an hour's session holds
-FULL_NOTES = 2000  # characters: a page of notes
+FULL_NOTES = SHARED_NOTES_LIMIT  # characters: the most a mentor can share
 
 
 def _words(limit: int) -> str:
