@@ -16,10 +16,10 @@ import logging
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from flask import Flask, current_app
-from limits.storage import storage_from_string
+from limits.storage import MemoryStorage, RedisStorage, storage_from_string
 from sqlalchemy import Engine, Table, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.expression import Executable
@@ -244,18 +244,36 @@ class Throttle:
             return set()
 
     def locked_usernames(self) -> set[str]:
-        """Every username paused now (a handful); only the database store can list them."""
+        """Every username paused now (a handful), from whichever store keeps the counts."""
         prefix = self._key("lock", "user", "")
-        if not isinstance(self.store, DatabaseCounterStore):
-            return set()
         try:
-            return {key[len(prefix) :] for key in self.store.active_keys(prefix=prefix)}
+            return {key[len(prefix) :] for key in keys_counting_now(self.store, prefix)}
         except Exception:
             log.exception("sign-in throttle store unreachable; pauses not listed")
             return set()
 
     def unlock_address(self, address: str) -> None:
         self._clear("addr", address)
+
+
+def keys_counting_now(store: CounterStore, prefix: str) -> set[str]:
+    """The keys starting with `prefix` whose count is running now, in any of the stores."""
+    if isinstance(store, DatabaseCounterStore):
+        return store.active_keys(prefix=prefix)
+    if isinstance(store, RedisStorage):
+        # Redis keeps its keys under the store's own prefix ("LIMITS:…"); a pause is a key
+        # with an expiry, so the keys that are there are the ones that count.
+        outer = store.prefixed_key("")
+        pattern = store.prefixed_key(prefix).translate(REDIS_GLOB_ESCAPES) + "*"
+        connection: Any = store.get_connection(True)  # a redis.Redis; limits types it narrowly
+        found = (key.decode() for key in connection.scan_iter(match=pattern, count=500))
+        return {key[len(outer) :] for key in found if store.get(key[len(outer) :]) > 0}
+    if isinstance(store, MemoryStorage):
+        return {key for key in list(store.storage) if key.startswith(prefix) and store.get(key) > 0}
+    raise TypeError(f"cannot list the keys of {type(store).__name__}")
+
+
+REDIS_GLOB_ESCAPES = str.maketrans({c: "\\" + c for c in "*?[]\\"})
 
 
 def _normal(username: str) -> str:
@@ -278,7 +296,7 @@ def locked_among(usernames: list[str]) -> set[str]:
 
 
 def locked_usernames() -> set[str]:
-    """Every username paused now (empty where the store cannot list its keys)."""
+    """Every username paused now, in the database, Redis or memory store alike."""
     return get_throttle().locked_usernames()
 
 
