@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from learnapp.access import ROLES
+from learnapp.access import LEARNER, ROLES
 from tests.browser.accounts import PASSWORD, SETTINGS, username
 from tests.browser.checks import (
     MAX_LINE_CHARACTERS,
@@ -72,10 +72,11 @@ def test_page(show, spec):
 
 
 def large_text_view(show, spec, **options):  # type: ignore[no-untyped-def]
-    """The row's page as the server sends it to an account with 200 % text, whose long words
-    carry soft hyphens (learnapp/hyphenation.py); None for a row of one particular account
-    (its page needs that account's progress): there the classes are switched instead."""
-    if spec.account is not None:
+    """A learner's page as the server sends it to a learner with 200 % text, whose long words
+    carry soft hyphens (learnapp/hyphenation.py). None for other rows, where the classes are
+    switched instead: a row of one particular account (its progress), a staff page (another
+    mentor has other learners; staff pages may break words anywhere) or a visitor's."""
+    if spec.account is not None or spec.role != LEARNER:
         return None
     return show(spec, "large", **options)
 
