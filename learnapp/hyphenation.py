@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 
 import pyphen
-from flask import Flask, g
+from flask import Flask
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -30,8 +30,11 @@ SHORTEST_WORD = {100: 18, 125: 15, 150: 12, 175: 8, 200: 8}
 VERBATIM = frozenset({"script", "style", "textarea", "pre", "code", "kbd", "title", "option"})
 TAG = re.compile(r"(<[^>]*>)")
 TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)")
-WORD = re.compile(r"(?<![\w@/.&#\-\u00ad])[^\W\d_]+(?:-[^\W\d_]+)*(?![\w@/\u00ad]|\.\w)")
-SKIP = "hyphenation_skipped"  # key in flask.g: a page whose text must stay exactly as it is
+# A word (or a compound with hyphens) with a part of at least N letters, not touching a digit,
+# an @, a slash, an entity or a domain's dot; short words are not even looked at.
+LONG_WORD = (
+    r"(?<![\w@/.&#\-\u00ad])(?:[^\W\d_]+-)*[^\W\d_]{%d,}(?:-[^\W\d_]+)*(?![\w@/\u00ad-]|\.\w)"
+)
 
 
 @lru_cache(maxsize=16)
@@ -49,13 +52,13 @@ def hyphenate_word(word: str, lang: str) -> str:
     return "-".join(dictionary.inserted(part, hyphen=SOFT_HYPHEN) for part in word.split("-"))
 
 
-def hyphenate_text(text: str, lang: str, shortest: int) -> str:
-    def mark(match: re.Match[str]) -> str:
-        word = match.group(0)
-        longest_part = max(len(part) for part in word.split("-"))
-        return hyphenate_word(word, lang) if longest_part >= shortest else word
+@lru_cache(maxsize=16)
+def _long_words(shortest: int) -> re.Pattern[str]:
+    return re.compile(LONG_WORD % shortest)
 
-    return WORD.sub(mark, text)
+
+def hyphenate_text(text: str, lang: str, shortest: int) -> str:
+    return _long_words(shortest).sub(lambda found: hyphenate_word(found.group(0), lang), text)
 
 
 def hyphenate_html(html: str, lang: str, shortest: int) -> str:
@@ -96,13 +99,12 @@ def hyphenate_page(response: Response) -> Response:
         or response.mimetype != "text/html"
         or response.direct_passthrough
         or response.is_streamed
-        or g.get(SKIP)
     ):
         return response
     html = response.get_data(as_text=True)
     lang = str(get_locale())
     hyphenated = hyphenate_html(html, lang, shortest_word(lang))
-    if hyphenated is not html and hyphenated != html:
+    if hyphenated != html:
         response.set_data(hyphenated)
     return response
 
