@@ -69,10 +69,11 @@ def test_an_interrupted_migration_leaves_nothing_and_runs_again(
     assert "ix_quiz_attempt_failed" not in indexes  # made, then undone with its migration
 
     monkeypatch.undo()
-    migrate.upgrade(url)  # the disk has space again
+    migrate.upgrade(url, "0005")  # the disk has space again
     revision, indexes = _state(url)
-    assert revision is not None and revision >= "0005"
-    assert "ix_quiz_attempt_failed" in indexes
+    assert revision == "0005"
+    assert "ix_quiz_attempt_failed" in indexes  # (0011 later replaces it by a narrower one)
+    migrate.upgrade(url)
     engine = create_engine(url)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
