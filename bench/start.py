@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -34,7 +33,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy.engine import make_url
 
-from bench import content
+from bench import content, servers
 from bench.client import Browser, wait_until_up
 from learnapp.paths import PROJECT_ROOT
 
@@ -139,13 +138,8 @@ def spawn(project: Path, config: dict) -> tuple[subprocess.Popen, float]:
 
 
 def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+    """Stop gunicorn as the main bench does, then wait until its port is free again."""
+    servers.stop_process(process)
     deadline = time.monotonic() + 30
     while not _port_free() and time.monotonic() < deadline:
         time.sleep(0.05)
