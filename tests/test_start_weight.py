@@ -1,7 +1,8 @@
-"""What a started app carries: no migration tool and no calendar library until they are used.
+"""What a started app carries: no migration tool, calendar or spreadsheet library until used.
 
 Each is imported by every gunicorn worker that imports it (alembic about 10 MB, icalendar about
-3 MB, measured with `python -m bench.start`); only `flask db …` and a .ics download need them.
+3 MB, openpyxl about 5 MB, measured with `python -m bench.start`); only `flask db …`, a .ics
+download and the report's .xlsx need them.
 """
 
 import json
@@ -11,7 +12,7 @@ import sys
 from learnapp.paths import PROJECT_ROOT
 from tests.conftest import FIXTURE_CONTENT
 
-LATE = ("alembic", "icalendar")
+LATE = ("alembic", "icalendar", "openpyxl")
 PROBE = """
 import json, sys
 from learnapp import create_app
@@ -20,7 +21,7 @@ print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
 """
 
 
-def test_a_started_app_has_not_imported_the_migration_tool_or_icalendar(tmp_path):
+def test_a_started_app_has_not_imported_the_migration_calendar_or_spreadsheet_library(tmp_path):
     settings = {
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'start.db'}",

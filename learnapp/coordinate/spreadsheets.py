@@ -10,9 +10,6 @@ import io
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
-from openpyxl.utils import get_column_letter
 
 from learnapp.coordinate.reports import MonthReport
 
@@ -70,6 +67,12 @@ def report_rows(report: MonthReport) -> list[list[object]]:
 def to_xlsx(rows: Iterable[Iterable[object]], title: str) -> bytes:
     """One sheet; numbers stay numbers, and text is stored as text, never as a formula
     (a name like "=cmd|..." is shown as typed and never runs)."""
+    # Imported here, not at start: openpyxl costs every worker about 5 MB and 40-80 ms of
+    # start-up, and only the coordinator's download uses it.
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None  # a new workbook has its one sheet
