@@ -17,11 +17,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import pyphen
 from flask import Flask
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
+
+from learnapp import content, hyphenation_patterns
 
 SOFT_HYPHEN = "\u00ad"
 # Words of this many letters or more get their hyphenation points; by the reader's text size.
@@ -37,15 +38,9 @@ LONG_WORD = (
 )
 
 
-@lru_cache(maxsize=16)
-def _dictionary(lang: str) -> pyphen.Pyphen | None:
-    found = pyphen.language_fallback(lang)
-    return pyphen.Pyphen(lang=found) if found else None
-
-
 @lru_cache(maxsize=50_000)
 def hyphenate_word(word: str, lang: str) -> str:
-    dictionary = _dictionary(lang)
+    dictionary = hyphenation_patterns.for_language(lang)
     if dictionary is None:
         return word
     # "Online-Banking": each part on its own; the hyphen is a break point already.
@@ -63,7 +58,7 @@ def hyphenate_text(text: str, lang: str, shortest: int) -> str:
 
 def hyphenate_html(html: str, lang: str, shortest: int) -> str:
     """`html` with soft hyphens in the long words of its text (not its tags or verbatim parts)."""
-    if _dictionary(lang) is None:
+    if not hyphenation_patterns.has_dictionary(lang):
         return html
     parts = TAG.split(html)
     verbatim_depth = 0
@@ -110,4 +105,7 @@ def hyphenate_page(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    # The patterns read are kept where the parsed courses are (none when that is switched off).
+    kept = content.cache_file(app)
+    hyphenation_patterns.keep_in(kept.parent if kept is not None else None)
     app.after_request(hyphenate_page)
