@@ -39,6 +39,9 @@ from learnapp.paths import PROJECT_ROOT
 DATA = PROJECT_ROOT / "bench" / "data"
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/"
 FIXED_CENTRE = 700
+# Copies whose town centres make the one large town centre of a multiplied programme: at ten
+# copies of 10,000 learners, 7 × 738 = 5,166 learners (the generator at 100,000 makes 5,238).
+TOWN_COPIES = 7
 COUNTY = 40
 ADMIN_USERNAME = "bench-admin"
 
@@ -122,6 +125,7 @@ CLONED = {  # table: columns shifted by the user offset (u) or the centre offset
     "pairing": {"mentor_id": "u", "learner_id": "u"},
     "tandem_session": {"mentor_id": "u", "learner_id": "u", "centre_id": "c"},
     "help_request": {"learner_id": "u", "handled_by_id": "u"},
+    "lesson_trouble": {"user_id": "u"},
 }
 
 
@@ -174,6 +178,19 @@ def multiply(source: str, target_url: str, times: int) -> dict[str, int]:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
                 f" (SELECT max(id) FROM {table}))"
             )
+        town = int(
+            db.execute(
+                "SELECT centre_id FROM user_account WHERE username = 'c1' AND centre_id IS NOT NULL"
+            ).fetchone()[0]
+        )
+        merged = [town + copy * centre_step for copy in range(1, min(TOWN_COPIES, times))]
+        if merged:
+            # One town centre with about 5 % of everybody on top of its share, as the
+            # generator makes it: the town centres of the first copies join the original's.
+            for table in ("user_account", "tandem_session"):
+                db.execute(
+                    f"UPDATE {table} SET centre_id = %s WHERE centre_id = ANY(%s)", (town, merged)
+                )
         db.execute("VACUUM ANALYZE")
         counts = {
             table: int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
@@ -183,7 +200,14 @@ def multiply(source: str, target_url: str, times: int) -> dict[str, int]:
             db.execute("SELECT role, count(*) FROM user_account GROUP BY role").fetchall()
         )
         centres = int(db.execute("SELECT count(*) FROM centre").fetchone()[0])
+        largest = int(
+            db.execute(
+                "SELECT count(*) FROM user_account WHERE role = 'learner' AND centre_id = %s",
+                (town,),
+            ).fetchone()[0]
+        )
     return {
+        "largest_centre_learners": largest,
         "learners": int(people.get("learner", 0)),
         "mentors": int(people.get("mentor", 0)),
         "centres": centres,

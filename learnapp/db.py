@@ -31,7 +31,10 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
-from learnapp import sqlite_upkeep
+from learnapp import (
+    rollups,  # noqa: F401 - its listeners keep the staff pages' figures
+    sqlite_upkeep,
+)
 
 EXTENSION_KEY = "learnapp_db"
 BEGIN_IMMEDIATE = "learnapp_begin_immediate"  # execution option: SQLite's write lock at BEGIN

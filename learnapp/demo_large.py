@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from learnapp import rollups
 from learnapp.access import COORDINATOR, LEARNER, MENTOR
 from learnapp.clock import first_occurrence_utc, local_now
 from learnapp.content.library import Library
@@ -261,6 +262,7 @@ def generate(
         (HelpRequest, help_requests),
     ):
         _bulk(session, model, rows)
+    rollups.rebuild(session.connection())  # the bulk inserts bypass the ORM's listeners
     session.commit()
     return LargeDataSet(
         centres, mentors, learners, len(progress), len(attempts), len(tandems), password

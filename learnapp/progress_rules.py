@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, Select, Subquery, func, select
 from sqlalchemy.orm import Session
 
-from learnapp.models import Progress, QuizAttempt, User
+from learnapp.models import LessonTrouble, Progress, QuizAttempt, User
 
 STUCK_AFTER_FAILED_CHECKS = 2
 
@@ -44,42 +44,33 @@ def _not_completed(failed: Subquery) -> ColumnElement[bool]:
 
 
 def stuck_lessons_query(among: Sequence[int] | Select | None = None) -> Select:
-    """(user_id, lesson_id) of each learner (among these ids, if given) and their stuck lesson."""
+    """(user_id, lesson_id) of each learner (among these ids, if given) and their stuck lesson,
+    counted from every answer: the reference the kept figures are checked against."""
     failed = _failed_checks(among)
     return select(failed.c.user_id, failed.c.lesson_id).where(_not_completed(failed))
+
+
+def _open_trouble() -> list[ColumnElement[bool]]:
+    return [
+        LessonTrouble.failed_checks >= STUCK_AFTER_FAILED_CHECKS,
+        LessonTrouble.completed.is_(False),
+    ]
 
 
 def stuck_lessons_since(*learners: ColumnElement[bool]) -> Select:
     """(user_id, lesson_id, since) of each stuck lesson of the learners these conditions on
     User pick, `since` the newest wrong answer. It starts from those learners (a join, never an
-    IN list) and reads their failed answers from one index: its cost follows the learners
-    picked, not the whole programme."""
-    failures = func.count(func.distinct(QuizAttempt.submission_id))
-    failed = (
+    IN list) and reads the figures kept on write (learnapp/rollups.py) from a partial index of
+    the open trouble only: its cost follows the learners picked, not the programme's answers."""
+    return (
         select(
-            QuizAttempt.user_id,
-            QuizAttempt.lesson_id,
-            func.max(QuizAttempt.created_at).label("since"),
+            LessonTrouble.user_id,
+            LessonTrouble.lesson_id,
+            LessonTrouble.last_failed_at.label("since"),
         )
-        .join(User, User.id == QuizAttempt.user_id)
-        .where(*learners, QuizAttempt.correct.is_(False))
-        .group_by(QuizAttempt.user_id, QuizAttempt.lesson_id)
-        .having(failures >= STUCK_AFTER_FAILED_CHECKS)
-        .subquery()
+        .join(User, User.id == LessonTrouble.user_id)
+        .where(*learners, *_open_trouble())
     )
-    # The completed lessons looked at are those of the same learners: without that the planner
-    # may hash every completed lesson of the programme to rule out a few thousand.
-    completed = (
-        select(Progress.id)
-        .join(User, User.id == Progress.user_id)
-        .where(
-            *learners,
-            Progress.user_id == failed.c.user_id,
-            Progress.lesson_id == failed.c.lesson_id,
-            Progress.completed_at.is_not(None),
-        )
-    )
-    return select(failed.c.user_id, failed.c.lesson_id, failed.c.since).where(~completed.exists())
 
 
 def stuck_lessons(session: Session, learner_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -87,11 +78,12 @@ def stuck_lessons(session: Session, learner_ids: list[int]) -> dict[int, dict[st
     each (learners who are not stuck, left out)."""
     if not learner_ids:
         return {}
-    failed = _failed_checks(learner_ids)
     rows = session.execute(
-        select(failed.c.user_id, failed.c.lesson_id, failed.c.failures)
-        .where(_not_completed(failed))
-        .order_by(failed.c.user_id, failed.c.failures.desc(), failed.c.lesson_id)
+        select(LessonTrouble.user_id, LessonTrouble.lesson_id, LessonTrouble.failed_checks)
+        .where(LessonTrouble.user_id.in_(learner_ids), *_open_trouble())
+        .order_by(
+            LessonTrouble.user_id, LessonTrouble.failed_checks.desc(), LessonTrouble.lesson_id
+        )
     )
     result: dict[int, dict[str, int]] = {}
     for user_id, lesson_id, failures in rows:

@@ -134,19 +134,8 @@ def entries_query(
         _as_time(last_seen),
     ).where(*learner_here, last_seen < inactive_since)
 
-    # The last held session of each pair of the centres, once per pair (a grouped subquery is
-    # computed once; a correlated one would run for each of the five places it is used).
-    held = (
-        select(
-            TandemSession.mentor_id,
-            TandemSession.learner_id,
-            func.max(TandemSession.starts_at).label("last"),
-        )
-        .join(User, User.id == TandemSession.learner_id)
-        .where(in_centres, TandemSession.took_place.is_(True))
-        .group_by(TandemSession.mentor_id, TandemSession.learner_id)
-        .subquery()
-    )
+    # The pair's last held session is kept on the pairing (learnapp/rollups.py): reading it
+    # costs one row per tandem of the centres, not the sessions of the whole programme.
     pairs_part = (
         select(
             literal(QUIET_PAIR),
@@ -154,18 +143,14 @@ def entries_query(
             Pairing.learner_id,
             Pairing.mentor_id,
             no_lesson,
-            _as_time(_later(Pairing.started_at, held.c.last)),
+            _as_time(_later(Pairing.started_at, Pairing.last_held_at)),
         )
         .join(User, User.id == Pairing.learner_id)
-        .outerjoin(
-            held,
-            and_(held.c.mentor_id == Pairing.mentor_id, held.c.learner_id == Pairing.learner_id),
-        )
         .where(
             in_centres,
             Pairing.ended_at.is_(None),
             Pairing.started_at < quiet_since,
-            or_(held.c.last.is_(None), held.c.last < quiet_since),
+            or_(Pairing.last_held_at.is_(None), Pairing.last_held_at < quiet_since),
         )
     )
 

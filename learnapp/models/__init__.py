@@ -2,7 +2,13 @@
 
 from learnapp.models.base import Base
 from learnapp.models.form_keys import FormKey
-from learnapp.models.learning import Progress, QuizAttempt, ScenarioChoice, ScenarioRun
+from learnapp.models.learning import (
+    LessonTrouble,
+    Progress,
+    QuizAttempt,
+    ScenarioChoice,
+    ScenarioRun,
+)
 from learnapp.models.mentoring import (
     PLACES,
     AuditEntry,
@@ -21,6 +27,7 @@ __all__ = [
     "CoordinatorCentre",
     "FormKey",
     "HelpRequest",
+    "LessonTrouble",
     "Pairing",
     "TandemSession",
     "CONTRASTS",

@@ -124,3 +124,33 @@ class ScenarioChoice(Base):
 
     def __repr__(self) -> str:
         return f"<ScenarioChoice run={self.run_id} {self.step_id}#{self.choice_index}>"
+
+
+class LessonTrouble(Base):
+    """Kept on write: one learner's failed presses of "Check" on one lesson, and whether the
+    lesson is done. Rows exist for lessons with at least one failed press.
+
+    The early warning's "stuck" and the mentor's trouble list read this instead of grouping
+    every wrong answer of the programme. learnapp/rollups.py recomputes a row from the answers
+    and the progress whenever a flush touches them, and rebuilds the table after bulk loads;
+    tests/test_rollups.py compares it with the computation over every answer.
+    """
+
+    __tablename__ = "lesson_trouble"
+    __table_args__ = (
+        # The open trouble only: at least two failed presses and not done (migration 0012).
+        Index(
+            "ix_lesson_trouble_open",
+            "user_id",
+            postgresql_where=text("failed_checks >= 2 AND completed IS false"),
+            sqlite_where=text("failed_checks >= 2 AND completed IS 0"),
+        ),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    lesson_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failed_checks: Mapped[int] = mapped_column()
+    last_failed_at: Mapped[datetime] = mapped_column()
+    completed: Mapped[bool] = mapped_column(default=False)

@@ -52,6 +52,9 @@ class Pairing(Base):
     learner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column()
+    # Kept on write (learnapp/rollups.py): the start of the newest session these two held,
+    # in this pairing or an earlier one; the early warning's "quiet tandems" reads it.
+    last_held_at: Mapped[datetime | None] = mapped_column()
 
     mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])
     learner: Mapped[User] = relationship(foreign_keys=[learner_id])
