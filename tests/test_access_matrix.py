@@ -821,10 +821,12 @@ class Shows:
     shown: frozenset[str]
     among: frozenset[str]
     args: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)  # the query string, as `args`
 
     @property
     def id(self) -> str:
-        return f"{self.endpoint}-{self.account}"
+        asked = "".join(f"-{name}={value}" for name, value in self.query.items())
+        return f"{self.endpoint}-{self.account}{asked}"
 
 
 def _mentor_lists(account: str, learners: Iterable[str]) -> list[Shows]:
@@ -846,10 +848,15 @@ def _centre_lists(
     ]
 
 
-# The Tandems page: active people of the centre in its form, active tandems in its list (with
+# The Tandems page: active people of one centre in its form (the first by name unless another
+# of the viewer's is asked for), active tandems of all the viewer's centres in its list (with
 # learner_inactive's); centre B's list has the moved learner with her mentor from centre A.
 TANDEMS_OF_A = A_PEOPLE | PAIRINGS_OF_A
 TANDEMS_OF_B = B_PEOPLE | {"mentor_a"} | PAIRINGS_OF_B
+# The people of the active tandems of A and B, as the list names them (centre C has none).
+IN_TANDEMS_OF_A = frozenset(
+    {"mentor_a", "learner_a", "mentor_new", "learner_repaired", "learner_inactive"}
+)
 # The accounts list names each learner's current mentor: the moved learner's is mentor_a.
 ACCOUNTS_OF_B = B_PEOPLE | {"mentor_a"}
 SHOWS = [
@@ -865,7 +872,23 @@ SHOWS = [
         "coord_ab", A_PEOPLE | B_PEOPLE, TANDEMS_OF_A | TANDEMS_OF_B, {"centre_a", "centre_b"}
     ),
     *_centre_lists(
-        "admin", A_PEOPLE | B_PEOPLE | C_PEOPLE, TANDEMS_OF_A | TANDEMS_OF_B | C_PEOPLE, CENTRE_KEYS
+        "admin", A_PEOPLE | B_PEOPLE | C_PEOPLE, TANDEMS_OF_A | TANDEMS_OF_B, CENTRE_KEYS
+    ),
+    # Another centre's form: asked for by the admin, C's people; by a coordinator not of C,
+    # ignored (her first centre, A, and never C's people).
+    Shows(
+        "admin",
+        "coordinate.pairings",
+        C_PEOPLE | IN_TANDEMS_OF_A | PAIRINGS_OF_A | TANDEMS_OF_B,
+        PEOPLE | PAIRINGS,
+        query={"centre": "centre_c"},
+    ),
+    Shows(
+        "coord_ab",
+        "coordinate.pairings",
+        TANDEMS_OF_A | TANDEMS_OF_B,
+        PEOPLE | PAIRINGS,
+        query={"centre": "centre_c"},
     ),
     # A learner is told who her mentor is: the current one only.
     Shows("learner_a", "settings.settings", frozenset({"mentor_a"}), MENTOR_NAMES),
@@ -904,7 +927,8 @@ def _text(world: HardWorld, key: str) -> str:
 def test_lists_show_only_their_people(app, client, hard_world, shows):
     assert Auth(client).login(hard_world.username(shows.account)).status_code == 302
     url = _url(app, hard_world, Check(shows.id, "GET", shows.endpoint, {}, shows.args))
-    response = client.get(url)
+    query = {name: getattr(hard_world, value, value) for name, value in shows.query.items()}
+    response = client.get(url, query_string=query)
     assert response.status_code == 200, url
     page = response.get_data(as_text=True)
     seen = {key for key in shows.among if _text(hard_world, key) in page}

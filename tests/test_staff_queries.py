@@ -30,6 +30,8 @@ PAGES = {
         "/coordinate/accounts?state=locked",
         "/coordinate/pairings",
         "/coordinate/pairings?page=2",
+        "/coordinate/pairings?learner={learner}",  # a learner with a mentor, from her page
+        "/coordinate/pairings?q=l",
         "/coordinate/people/{learner}",
         "/coordinate/warnings/{learner}/inactive/dismiss",
         "/coordinate/cards/today",  # every generated learner is made today

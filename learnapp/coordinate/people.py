@@ -42,7 +42,7 @@ class AccountFilter:
     def from_args(cls, args: Mapping[str, str]) -> AccountFilter:
         quiet = whole_number(args.get("quiet_days"))
         return cls(
-            text=" ".join((args.get("q") or "").split())[:MAX_TEXT],
+            text=search_text(args.get("q")),
             role=args.get("role", "") if args.get("role") in ROLES else "",
             state=args.get("state", "") if args.get("state") in STATES else "",
             without_mentor=args.get("without_mentor") == "1",
@@ -84,6 +84,21 @@ class AccountPage:
     wanted: AccountFilter = field(default_factory=AccountFilter)
 
 
+def search_text(value: str | None) -> str:
+    """The search text as the pages keep it: spaces collapsed, at most MAX_TEXT characters."""
+    return " ".join((value or "").split())[:MAX_TEXT]
+
+
+def name_matches(text: str) -> ColumnElement[bool]:
+    """The person's name or username contains the text, whatever the case (% and _ are
+    plain characters here)."""
+    needle = text.lower()
+    return or_(
+        func.lower(User.display_name).contains(needle, autoescape=True),
+        func.lower(User.username).contains(needle, autoescape=True),
+    )
+
+
 def _filtered(centre_ids: list[int], wanted: AccountFilter, locked: set[str]) -> Select:
     conditions: list[ColumnElement[bool]] = [
         User.centre_id.in_(centre_ids),
@@ -91,13 +106,7 @@ def _filtered(centre_ids: list[int], wanted: AccountFilter, locked: set[str]) ->
         User.deleted_at.is_(None),
     ]
     if wanted.text:
-        needle = wanted.text.lower()
-        conditions.append(
-            or_(
-                func.lower(User.display_name).contains(needle, autoescape=True),
-                func.lower(User.username).contains(needle, autoescape=True),
-            )
-        )
+        conditions.append(name_matches(wanted.text))
     if wanted.role:
         conditions.append(User.role == wanted.role)
     if wanted.state == "active":

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Column, ColumnElement, delete, func, or_, select, update
+from sqlalchemy import Column, ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
@@ -578,52 +578,77 @@ def _keep_by_month(
 
 @dataclass(frozen=True)
 class PairingChoices:
-    """Who can be paired in the centres: mentors with their number of learners (fewest
-    first), learners without a mentor first, and each paired learner's current mentor."""
+    """Who can be paired in one centre: its mentors with their number of learners (fewest
+    first), and one page of its learners without a mentor (longest waiting first)."""
 
     mentors: list[tuple[User, int]]
-    unpaired: list[User]
-    paired: list[tuple[User, str]]  # learner, her current mentor's name
+    waiting: list[User]  # at most `limit`, account made earliest first
+    waiting_total: int  # how many learners without a mentor match, listed or not
 
 
-def pairing_choices(session: Session, centre_ids: list[int]) -> PairingChoices:
-    """Two queries, whatever the size of the centres."""
-    if not centre_ids:
-        return PairingChoices([], [], [])
-    people = list(
+def _active_people(role: str) -> tuple[ColumnElement[bool], ...]:
+    return (User.role == role, User.active.is_(True), User.deleted_at.is_(None))
+
+
+def _has_mentor() -> ColumnElement[bool]:
+    return (
+        select(Pairing.id).where(Pairing.learner_id == User.id, Pairing.ended_at.is_(None)).exists()
+    )
+
+
+def pairing_choices(
+    session: Session, centre_id: int, *, matching: ColumnElement[bool] | None = None, limit: int
+) -> PairingChoices:
+    """Three queries, each bounded by the centre (and the learners by `limit`), whatever the
+    size of the centre or of the programme. `matching` narrows the learners (a name search)."""
+    load = (
+        select(func.count(Pairing.id))
+        .where(Pairing.mentor_id == User.id, Pairing.ended_at.is_(None))
+        .correlate(User)
+        .scalar_subquery()
+    )
+    mentors = [
+        (mentor, count)
+        for mentor, count in session.execute(
+            select(User, load)
+            .where(User.centre_id == centre_id, *_active_people(MENTOR))
+            .order_by(load, User.display_name, User.id)
+        )
+    ]
+    waiting = [User.centre_id == centre_id, *_active_people(LEARNER), ~_has_mentor()]
+    if matching is not None:
+        waiting.append(matching)
+    total = session.scalar(select(func.count(User.id)).where(*waiting)) or 0
+    learners = list(
         session.scalars(
-            select(User)
-            .where(
-                User.centre_id.in_(centre_ids),
-                User.role.in_((LEARNER, MENTOR)),
-                User.active.is_(True),
-                User.deleted_at.is_(None),
-            )
-            .order_by(User.display_name, User.id)
+            select(User).where(*waiting).order_by(User.created_at, User.id).limit(limit)
         )
     )
-    mentor_of: dict[int, int] = {
-        learner_id: mentor_id
-        for learner_id, mentor_id in session.execute(
-            select(Pairing.learner_id, Pairing.mentor_id)
-            .join(User, User.id == Pairing.learner_id)
-            .where(Pairing.ended_at.is_(None), User.centre_id.in_(centre_ids))
-        )
-    }
-    names = {p.id: p.display_name for p in people}
-    load: dict[int, int] = {}
-    for mentor_id in mentor_of.values():
-        load[mentor_id] = load.get(mentor_id, 0) + 1
-    mentors = sorted(
-        ((p, load.get(p.id, 0)) for p in people if p.role == MENTOR),
-        key=lambda pair: (pair[1], pair[0].display_name),
-    )
-    learners = [p for p in people if p.role == LEARNER]
-    return PairingChoices(
-        mentors=mentors,
-        unpaired=[p for p in learners if p.id not in mentor_of],
-        paired=[(p, names.get(mentor_of[p.id], "–")) for p in learners if p.id in mentor_of],
-    )
+    return PairingChoices(mentors, learners, total)
+
+
+def pairable_learner(
+    session: Session, learner_id: int | None, centre_ids: set[int] | None
+) -> tuple[User, str | None] | None:
+    """An active learner of one of these centres (None: every centre) and her current mentor's
+    name, or None: the learner chosen in the address or posted. One query."""
+    if learner_id is None:
+        return None
+    mentor = aliased(User)
+    row = session.execute(
+        select(User, mentor.display_name)
+        .outerjoin(Pairing, and_(Pairing.learner_id == User.id, Pairing.ended_at.is_(None)))
+        .outerjoin(mentor, mentor.id == Pairing.mentor_id)
+        .where(User.id == learner_id, *_active_people(LEARNER))
+    ).first()
+    if row is None:
+        return None
+    learner, mentor_name = row
+    if learner.centre_id is None or (
+        centre_ids is not None and learner.centre_id not in centre_ids
+    ):
+        return None
+    return learner, mentor_name
 
 
 def current_pairing(session: Session, learner: User) -> Pairing | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from typing import Any
 
 from babel.numbers import get_decimal_symbol
 from flask import (
@@ -242,11 +244,62 @@ def account_unlock(user_id: int) -> ResponseReturnValue:
     return redirect(url_for("coordinate.person", user_id=account.id))
 
 
-def _pairing_form(db: Session, centre_ids: list[int], chosen: int | None) -> PairingForm:
-    """Mentors with their number of learners; learners without a mentor first. The learner
-    chosen in the address (from her page) is preselected, else the first without a mentor."""
-    choices = services.pairing_choices(db, centre_ids)
+@dataclass(frozen=True)
+class PairingPage:
+    """The centre whose people the pairing form lists, and what the form lists."""
+
+    centres: list[Centre]
+    centre: Centre | None
+    text: str  # the name searched for among the learners without a mentor
+    form: PairingForm
+    waiting_total: int
+    waiting_shown: int
+
+
+def _pairing_centre(
+    centres: list[Centre], learner: tuple[User, str | None] | None, posted: bool
+) -> Centre | None:
+    """A posted learner's own centre; else ?centre= if it is one of the person's, else the
+    centre of the learner in ?learner=, else the first of the person's centres by name."""
+    by_id = {centre.id: centre for centre in centres}
+    asked = whole_number(request.args.get("centre"))
+    learner_centre = by_id.get(learner[0].centre_id or 0) if learner is not None else None
+    if posted and learner_centre is not None:
+        return learner_centre
+    if asked in by_id:
+        return by_id[asked]
+    if learner_centre is not None:
+        return learner_centre
+    return centres[0] if centres else None
+
+
+def _pairing_page(db: Session) -> PairingPage:
+    """One centre's mentors (with their number of learners) and at most PAGE_SIZE of its
+    learners without a mentor, longest waiting first, narrowed by a name search. The learner
+    chosen in the address (from her page) is listed and preselected, else the first without a
+    mentor; a posted learner of any of the person's centres is a valid choice, with the mentors
+    of her centre. A constant number of queries, each bounded by one centre."""
+    actor = signed_in()
+    centres = services.centres_of(db, actor)
     form = PairingForm()
+    posted = form.is_submitted()
+    wanted = whole_number(request.form.get("learner") if posted else request.args.get("learner"))
+    mine = {centre.id for centre in centres}
+    chosen = services.pairable_learner(db, wanted, mine)
+    centre = _pairing_centre(centres, chosen, posted)
+    if chosen is not None and (centre is None or chosen[0].centre_id != centre.id):
+        chosen = None  # another of her centres was asked for: its people only
+    text = people.search_text(request.args.get("q"))
+    choices = (
+        services.pairing_choices(
+            db,
+            centre.id,
+            matching=people.name_matches(text) if text else None,
+            limit=people.PAGE_SIZE,
+        )
+        if centre is not None
+        else services.PairingChoices([], [], 0)
+    )
     form.mentor.choices = [
         SelectChoice(
             m.id,
@@ -259,32 +312,47 @@ def _pairing_form(db: Session, centre_ids: list[int], chosen: int | None) -> Pai
         )
         for m, count in choices.mentors
     ]
-    unpaired = [SelectChoice(p.id, p.display_name) for p in choices.unpaired]
-    paired = [
-        SelectChoice(p.id, _("%(name)s (mentor: %(mentor)s)", name=p.display_name, mentor=m))
-        for p, m in choices.paired
-    ]
-    form.learner.choices = {
+    waiting = [SelectChoice(p.id, p.display_name) for p in choices.waiting]
+    groups: dict[str, list[SelectChoice]] = {
         "": [SelectChoice(0, _("Please choose a learner"))],
-        str(_("Without a mentor")): unpaired,
-        str(_("With a mentor (the tandem ends)")): paired,
+        str(_("Without a mentor")): waiting,
     }
-    if not form.is_submitted():
-        known = {p.id for p in choices.unpaired} | {p.id for p, _m in choices.paired}
-        if chosen in known:
-            form.learner.data = chosen
+    if chosen is not None and all(p.id != chosen[0].id for p in choices.waiting):
+        learner, mentor_name = chosen
+        if mentor_name is None:
+            waiting.insert(0, SelectChoice(learner.id, learner.display_name))
         else:
-            form.learner.data = choices.unpaired[0].id if choices.unpaired else 0
-    return form
+            groups[str(_("With a mentor (the tandem ends)"))] = [
+                SelectChoice(
+                    learner.id,
+                    _(
+                        "%(name)s (mentor: %(mentor)s)",
+                        name=learner.display_name,
+                        mentor=mentor_name,
+                    ),
+                )
+            ]
+    form.learner.choices = groups
+    if not posted:
+        if chosen is not None:
+            form.learner.data = chosen[0].id
+        else:
+            form.learner.data = choices.waiting[0].id if choices.waiting else 0
+    return PairingPage(centres, centre, text, form, choices.waiting_total, len(choices.waiting))
 
 
 @bp.route("/pairings", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def pairings() -> ResponseReturnValue:
-    """A form to pair a mentor with a learner, and the active tandems, 50 a page."""
+    """A form to pair a mentor with a learner of one centre, and the active tandems of all the
+    person's centres, 50 a page."""
     db = get_session()
-    centre_ids = _centre_ids()
-    form = _pairing_form(db, centre_ids, whole_number(request.args.get("learner")))
+    shown = _pairing_page(db)
+    form = shown.form
+    # the chosen centre stays in the address (after a pairing, on the pager) when there is a choice
+    here: dict[str, Any] = (
+        {"centre": shown.centre.id} if shown.centre is not None and len(shown.centres) > 1 else {}
+    )
     if form.validate_on_submit():
         learner = db.get(User, form.learner.data)
         current = services.current_pairing(db, learner) if learner is not None else None
@@ -310,9 +378,9 @@ def pairings() -> ResponseReturnValue:
                     ),
                     _("The sessions so far stay in the history."),
                 ],
-                action=url_for("coordinate.pairings"),
+                action=url_for("coordinate.pairings", **here),
                 button=_("Yes, pair them"),
-                back=url_for("coordinate.pairings"),
+                back=url_for("coordinate.pairings", learner=learner.id, **here),
                 hidden={"mentor": str(mentor.id), "learner": str(learner.id)},
             )
         try:
@@ -328,14 +396,17 @@ def pairings() -> ResponseReturnValue:
                 ),
                 "success",
             )
-            return redirect(url_for("coordinate.pairings"))
+            return redirect(url_for("coordinate.pairings", **here))
     page = whole_number(request.args.get("page")) or 1
+    centre_ids = [centre.id for centre in shown.centres]
     active, total = services.active_pairings_page(db, centre_ids, page, people.PAGE_SIZE)
     pages = max(1, -(-total // people.PAGE_SIZE))
     status = 400 if form.is_submitted() and form.errors else 200
     return render_template(
         "coordinate/pairings.html",
         form=form,
+        shown=shown,
+        here=here,
         pairings=active,
         total=total,
         page=min(page, pages),
