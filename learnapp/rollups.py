@@ -2,126 +2,110 @@
 
 - `lesson_trouble`: per learner and lesson, the failed presses of "Check", the newest wrong
   answer and whether the lesson is done (the "stuck" rule of learnapp/progress_rules.py);
-- `pairing.last_held_at`: the start of the newest session the pair held.
+- `pairing.last_held_at`: the start of the newest session the pair held ("quiet tandems");
+- `active_month`: the months in which a person was active (the monthly report).
 
-Each is recomputed from its source rows, never counted up: after every flush that adds, changes
-or deletes a self-check answer, a progress row, a tandem session or a pairing, the rows they
-touch are computed again from the answers, the progress and the sessions of that learner and
-lesson (or that pair), in the same transaction. A double tap, a retried write or a rolled back
-savepoint cannot make a figure drift, and the flush's own indexes make each recomputation a
-few index reads. An UPDATE or DELETE statement run through a session on those tables (ending a
-learner's unheld sessions, say) first selects the keys of the rows it will touch, and those are
-computed again after it. Bulk inserts (the demo, the bench, the migration that made the table)
-bypass the ORM and call `rebuild` afterwards.
+Each is recomputed from its source rows, never counted up (learnapp/rollup_figures.py): after
+every flush that adds, changes or deletes a self-check answer, a progress row, a tandem session
+or a pairing, the figures of the keys those rows had before and have after are computed again,
+in the same transaction. A double tap, a retried write or a rolled back savepoint cannot make a
+figure drift, and each recomputation is a few index reads. An UPDATE or DELETE statement run
+through a session on those tables (ending a learner's unheld sessions, coarsening her times)
+first selects the rows it will touch, and their keys are computed again after it. Bulk inserts
+(the demo, the bench) bypass the ORM and call `rebuild` afterwards; so must any future code
+that inserts completed progress or held sessions with an INSERT statement.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import (
-    ColumnElement,
-    Connection,
-    delete,
-    event,
-    exists,
-    func,
-    select,
-    tuple_,
-    update,
-)
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, event, select
 from sqlalchemy.engine import Result
 from sqlalchemy.orm import ORMExecuteState, Session, attributes
 
-from learnapp.models import LessonTrouble, Pairing, Progress, QuizAttempt, TandemSession
+from learnapp.models import Pairing, Progress, QuizAttempt, TandemSession
+from learnapp.rollup_figures import (
+    LessonKey,
+    MonthKey,
+    PairKey,
+    month_of,
+    rebuild,
+    refresh_lessons,
+    refresh_months,
+    refresh_pairs,
+)
+
+__all__ = ["rebuild"]
 
 CHUNK = 400  # keys per statement: well under SQLite's limit of bound parameters
-LessonKey = tuple[int, str]
-PairKey = tuple[int, int]
+# The columns that say which figures a row of each source table counts in: its keys and times.
+WATCHED: dict[type[Any], tuple[str, ...]] = {
+    QuizAttempt: ("user_id", "lesson_id", "created_at"),
+    Progress: ("user_id", "lesson_id", "started_at", "completed_at", "updated_at"),
+    TandemSession: ("mentor_id", "learner_id", "starts_at"),
+    Pairing: ("mentor_id", "learner_id"),
+}
+TIMES: dict[type[Any], tuple[str, ...]] = {
+    QuizAttempt: ("created_at",),
+    Progress: ("started_at", "completed_at", "updated_at"),
+    TandemSession: ("starts_at",),
+}
 
 
-def _values(obj: Any, name: str) -> list[Any]:
+@dataclass
+class Touched:
+    lessons: set[LessonKey] = field(default_factory=set)
+    pairs: set[PairKey] = field(default_factory=set)
+    months: set[MonthKey] = field(default_factory=set)
+
+    def add(self, model: type[Any], values: dict[str, list[Any]]) -> None:
+        """The keys of a row, given every value each of its columns has had."""
+
+        def each(name: str) -> list[Any]:
+            return [value for value in values[name] if value is not None]
+
+        if model in (QuizAttempt, Progress):
+            self.lessons.update(
+                (u, lesson) for u in each("user_id") for lesson in each("lesson_id")
+            )
+            people = each("user_id")
+        else:
+            self.pairs.update((m, u) for m in each("mentor_id") for u in each("learner_id"))
+            people = each("learner_id")
+        months = {month_of(moment) for name in TIMES.get(model, ()) for moment in each(name)}
+        self.months.update((person, month) for person in people for month in months)
+
+    def refresh(self, connection: Connection) -> None:
+        for chunk in _chunks(sorted(self.lessons)):
+            refresh_lessons(connection, chunk)
+        for chunk in _chunks(sorted(self.pairs)):
+            refresh_pairs(connection, chunk)
+        refresh_months(connection, sorted(self.months))
+
+
+def _chunks(keys: list[Any]) -> Iterable[list[Any]]:
+    for start in range(0, len(keys), CHUNK):
+        yield keys[start : start + CHUNK]
+
+
+def _history(obj: Any, name: str) -> list[Any]:
     """The attribute's value now and, if the flush changes it, the one it had."""
     history = attributes.get_history(obj, name)
-    return [value for value in (*history.added, *history.unchanged, *history.deleted)]
-
-
-def _touched(session: Session) -> tuple[set[LessonKey], set[PairKey]]:
-    lessons: set[LessonKey] = set()
-    pairs: set[PairKey] = set()
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, QuizAttempt | Progress):
-            lessons.update(
-                (user, lesson)
-                for user in _values(obj, "user_id")
-                for lesson in _values(obj, "lesson_id")
-                if user is not None and lesson is not None
-            )
-        elif isinstance(obj, TandemSession | Pairing):
-            pairs.update(
-                (mentor, learner)
-                for mentor in _values(obj, "mentor_id")
-                for learner in _values(obj, "learner_id")
-                if mentor is not None and learner is not None
-            )
-    return lessons, pairs
+    return [*history.added, *history.unchanged, *history.deleted]
 
 
 def _after_flush(session: Session, _context: object) -> None:
-    lessons, pairs = _touched(session)
-    if not lessons and not pairs:
-        return
-    connection = session.connection()
-    for chunk in _chunks(sorted(lessons)):
-        refresh_lessons(connection, chunk)
-    for chunk in _chunks(sorted(pairs)):
-        refresh_pairs(connection, chunk)
-    session.info.setdefault("rollups_refreshed_pairs", set()).update(pairs)
-
-
-def _on_bulk_statement(state: ORMExecuteState) -> Result[Any] | None:
-    """An UPDATE or DELETE statement on a table the figures come from: recompute the figures
-    of the rows it touched (their keys before it, and after it for an UPDATE)."""
-    if not (state.is_update or state.is_delete) or state.bind_mapper is None:
-        return None
-    model = state.bind_mapper.class_
-    if model in (QuizAttempt, Progress):
-        keys = (model.user_id, model.lesson_id)
-    elif model in (TandemSession, Pairing):
-        keys = (model.mentor_id, model.learner_id)
-    else:
-        return None
-    where = state.statement.whereclause  # type: ignore[attr-defined]
-    by_primary_key = isinstance(state.parameters, list)  # update(Model), [{"id": …}, …]
-    if by_primary_key:
-        ids = [row["id"] for row in cast("list[dict[str, Any]]", state.parameters)]
-        before = [
-            row
-            for chunk in _chunks(ids)
-            for row in state.session.execute(select(model.id, *keys).where(model.id.in_(chunk)))
-        ]
-    elif where is not None:
-        before = list(state.session.execute(select(model.id, *keys).where(where)))
-    else:  # the whole table: every figure again
-        result = state.invoke_statement()
-        rebuild(state.session.connection())
-        return result
-    result = state.invoke_statement()
-    touched = {tuple(row[1:]) for row in before}
-    if state.is_update and before:
-        ids = [row[0] for row in before]
-        for chunk in _chunks(ids):
-            touched |= {
-                tuple(row)
-                for row in state.session.execute(select(*keys).where(model.id.in_(chunk)))
-            }
-    connection = state.session.connection()
-    refresh = refresh_lessons if model in (QuizAttempt, Progress) else refresh_pairs
-    for chunk in _chunks(sorted(touched)):
-        refresh(connection, chunk)
-    return result
+    touched = Touched()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        model = type(obj)
+        if model in WATCHED:
+            touched.add(model, {name: _history(obj, name) for name in WATCHED[model]})
+    if touched.lessons or touched.pairs or touched.months:
+        touched.refresh(session.connection())
+        session.info.setdefault("rollups_refreshed_pairs", set()).update(touched.pairs)
 
 
 def _after_flush_postexec(session: Session, _context: object) -> None:
@@ -134,89 +118,43 @@ def _after_flush_postexec(session: Session, _context: object) -> None:
             session.expire(obj, ["last_held_at"])
 
 
-def _chunks(keys: list[Any]) -> Iterable[list[Any]]:
-    for start in range(0, len(keys), CHUNK):
-        yield keys[start : start + CHUNK]
+def _rows_of(state: ORMExecuteState, model: Any, ids: list[int]) -> list[Any]:
+    columns = [getattr(model, name) for name in WATCHED[model]]
+    return [
+        row
+        for chunk in _chunks(ids)
+        for row in state.session.execute(select(model.id, *columns).where(model.id.in_(chunk)))
+    ]
 
 
-def _upsert(connection: Connection) -> Any:
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert(LessonTrouble)
-
-
-def refresh_lessons(connection: Connection, keys: list[LessonKey] | None) -> None:
-    """Compute lesson_trouble again for these (learner, lesson) pairs (None: all of them)."""
-    wrong: list[ColumnElement[bool]] = [QuizAttempt.correct.is_(False)]
-    if keys is not None:
-        wrong.append(tuple_(QuizAttempt.user_id, QuizAttempt.lesson_id).in_(keys))
-    done = (
-        select(Progress.id)
-        .where(
-            Progress.user_id == QuizAttempt.user_id,
-            Progress.lesson_id == QuizAttempt.lesson_id,
-            Progress.completed_at.is_not(None),
+def _on_bulk_statement(state: ORMExecuteState) -> Result[Any] | None:
+    """An UPDATE or DELETE statement on a source table: recompute the figures of the rows it
+    touched (as they were before it, and after it for an UPDATE)."""
+    if not (state.is_update or state.is_delete) or state.bind_mapper is None:
+        return None
+    model = state.bind_mapper.class_
+    if model not in WATCHED:
+        return None
+    where = state.statement.whereclause  # type: ignore[attr-defined]
+    if isinstance(state.parameters, list):  # update(Model), [{"id": …}, …]: by primary key
+        ids = [row["id"] for row in cast("list[dict[str, Any]]", state.parameters)]
+        before = _rows_of(state, model, ids)
+    elif where is not None:
+        columns = [getattr(model, name) for name in WATCHED[model]]
+        before = list(state.session.execute(select(model.id, *columns).where(where)))
+    else:  # the whole table: every figure again
+        result = state.invoke_statement()
+        rebuild(state.session.connection())
+        return result
+    result = state.invoke_statement()
+    after = _rows_of(state, model, [row[0] for row in before]) if state.is_update else []
+    touched = Touched()
+    for row in (*before, *after):
+        touched.add(
+            model, {name: [value] for name, value in zip(WATCHED[model], row[1:], strict=True)}
         )
-        .exists()
-    )
-    figures = (
-        select(
-            QuizAttempt.user_id,
-            QuizAttempt.lesson_id,
-            func.count(func.distinct(QuizAttempt.submission_id)),
-            func.max(QuizAttempt.created_at),
-            done,
-        )
-        .where(*wrong)
-        .group_by(QuizAttempt.user_id, QuizAttempt.lesson_id)
-    )
-    statement = _upsert(connection).from_select(
-        ["user_id", "lesson_id", "failed_checks", "last_failed_at", "completed"], figures
-    )
-    connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=[LessonTrouble.user_id, LessonTrouble.lesson_id],
-            set_={
-                "failed_checks": statement.excluded.failed_checks,
-                "last_failed_at": statement.excluded.last_failed_at,
-                "completed": statement.excluded.completed,
-            },
-        )
-    )
-    # Rows whose lesson has no wrong answer any more (answers deleted or corrected).
-    still_wrong = exists().where(
-        QuizAttempt.user_id == LessonTrouble.user_id,
-        QuizAttempt.lesson_id == LessonTrouble.lesson_id,
-        QuizAttempt.correct.is_(False),
-    )
-    gone: list[ColumnElement[bool]] = [~still_wrong]
-    if keys is not None:
-        gone.append(tuple_(LessonTrouble.user_id, LessonTrouble.lesson_id).in_(keys))
-    connection.execute(delete(LessonTrouble).where(*gone))
-
-
-def refresh_pairs(connection: Connection, keys: list[PairKey] | None) -> None:
-    """Compute last_held_at again for the pairings of these (mentor, learner) pairs (None:
-    every pairing)."""
-    newest = (
-        select(func.max(TandemSession.starts_at))
-        .where(
-            TandemSession.mentor_id == Pairing.mentor_id,
-            TandemSession.learner_id == Pairing.learner_id,
-            TandemSession.took_place.is_(True),
-        )
-        .scalar_subquery()
-    )
-    statement = update(Pairing).values(last_held_at=newest)
-    if keys is not None:
-        statement = statement.where(tuple_(Pairing.mentor_id, Pairing.learner_id).in_(keys))
-    connection.execute(statement.execution_options(synchronize_session=False))
-
-
-def rebuild(connection: Connection) -> None:
-    """Compute every kept figure anew from the source rows (after a bulk load)."""
-    connection.execute(delete(LessonTrouble))
-    refresh_lessons(connection, None)
-    refresh_pairs(connection, None)
+    touched.refresh(state.session.connection())
+    return result
 
 
 event.listen(Session, "after_flush", _after_flush)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import contextlib
 import random
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -23,6 +24,7 @@ from learnapp.coordinate import services
 from learnapp.db import get_session
 from learnapp.learn import services as learning
 from learnapp.models import (
+    ActiveMonth,
     Centre,
     LessonTrouble,
     Pairing,
@@ -37,7 +39,7 @@ LESSONS = ("lesson-a", "lesson-b", "lesson-c")
 START = datetime(2026, 9, 1, 9, 0)
 
 
-def expected(db: Session) -> tuple[dict, dict]:
+def expected(db: Session) -> tuple[dict, dict, set]:
     """The figures counted in Python from every answer, progress row, session and pairing."""
     submissions: dict[tuple[int, str], set[str]] = defaultdict(set)
     newest: dict[tuple[int, str], datetime] = {}
@@ -58,17 +60,34 @@ def expected(db: Session) -> tuple[dict, dict]:
         pairing.id: held.get((pairing.mentor_id, pairing.learner_id))
         for pairing in db.scalars(select(Pairing))
     }
-    return lessons, pairs
+    moments = [
+        (row.user_id, moment)
+        for row in db.scalars(select(Progress))
+        for moment in (row.started_at, row.completed_at, row.updated_at)
+    ]
+    moments += [(row.user_id, row.created_at) for row in db.scalars(select(QuizAttempt))]
+    moments += [
+        (row.learner_id, row.starts_at)
+        for row in db.scalars(select(TandemSession).where(TandemSession.took_place.is_(True)))
+    ]
+    months = {(person, local_month(moment)) for person, moment in moments if moment is not None}
+    return lessons, pairs, months
 
 
-def kept(db: Session) -> tuple[dict, dict]:
+def local_month(utc: datetime) -> str:
+    local = utc.replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/Berlin"))
+    return local.strftime("%Y-%m")
+
+
+def kept(db: Session) -> tuple[dict, dict, set]:
     db.expire_all()
     lessons = {
         (row.user_id, row.lesson_id): (row.failed_checks, row.last_failed_at, row.completed)
         for row in db.scalars(select(LessonTrouble))
     }
     pairs = {row.id: row.last_held_at for row in db.scalars(select(Pairing))}
-    return lessons, pairs
+    months = {(row.user_id, row.month) for row in db.scalars(select(ActiveMonth))}
+    return lessons, pairs, months
 
 
 def _people(db: Session) -> tuple[list[User], list[User]]:
@@ -118,7 +137,9 @@ def _press_check(db: Session, rng: random.Random, learner: User, moment: datetim
 
 
 def _step(db: Session, rng: random.Random, mentors: list, learners: list, day: int) -> None:
-    moment = START + timedelta(days=day, minutes=rng.randrange(600))
+    moment = START + timedelta(
+        days=day, minutes=rng.randrange(24 * 60)
+    )  # some after 22:00 UTC: the next day in Berlin
     learner = rng.choice([p for p in learners if p.deleted_at is None])
     mentor = rng.choice(mentors)
     choice = rng.random()
@@ -158,8 +179,14 @@ def _step(db: Session, rng: random.Random, mentors: list, learners: list, day: i
             update(Pairing).where(Pairing.learner_id == learner.id).values(mentor_id=mentor.id)
         )
     elif choice < 0.8:
+        met = db.scalars(  # mostly a mentor she has met already
+            select(User)
+            .join(TandemSession, TandemSession.mentor_id == User.id)
+            .where(TandemSession.learner_id == learner.id, TandemSession.took_place.is_(True))
+        ).first()
+        chosen = met if met is not None and rng.random() < 0.7 else mentor
         with contextlib.suppress(services.PairingRefused):
-            services.pair(db, mentor, mentor, learner, None)
+            services.pair(db, chosen, chosen, learner, None)
     elif choice < 0.84:
         pairing = services.current_pairing(db, learner)
         if pairing is not None:
@@ -211,15 +238,16 @@ def test_the_kept_figures_equal_a_count_over_every_row_after_random_writes(
         for day in range(150):
             _step(db, rng, mentors, learners, day)
             if day % 5 == 4:
-                lessons, pairs = expected(db)
-                assert kept(db) == (lessons, pairs), f"after step {day}"
+                lessons, pairs, months = expected(db)
+                assert kept(db) == (lessons, pairs, months), f"after step {day}"
                 # which cases the figures met so far
                 seen |= {"stuck" for f in lessons.values() if f[0] >= 2 and not f[2]}
                 seen |= {"once" for f in lessons.values() if f[0] == 1}
                 seen |= {"done" for f in lessons.values() if f[2]}
                 seen |= {"held" for last in pairs.values() if last is not None}
                 seen |= {"never held" for last in pairs.values() if last is None}
-        assert seen == {"stuck", "once", "done", "held", "never held"}
+                seen |= {"several months" for _ in [1] if len({m for _, m in months}) > 2}
+        assert seen == {"stuck", "once", "done", "held", "never held", "several months"}
 
 
 def test_rebuild_gives_the_same_figures_as_the_count(app: Flask) -> None:
@@ -232,6 +260,7 @@ def test_rebuild_gives_the_same_figures_as_the_count(app: Flask) -> None:
         # Past the session's listeners, as a bulk load writes.
         db.connection().execute(delete(LessonTrouble.__table__))
         db.connection().execute(update(Pairing.__table__).values(last_held_at=None))
+        db.connection().execute(delete(ActiveMonth.__table__))
         db.commit()
         assert kept(db) != expected(db)
         rollups.rebuild(db.connection())
@@ -282,3 +311,80 @@ def test_a_held_session_moved_to_another_mentor_leaves_the_old_pair_quiet(app: F
         tandem.mentor_id = mentors[1].id  # recorded under the wrong mentor, now corrected
         db.commit()
         assert db.get(Pairing, pairing.id).last_held_at is None
+
+
+def test_the_migrations_fill_the_figures_as_the_writes_kept_them(tmp_path, content_dir) -> None:  # type: ignore[no-untyped-def]
+    """0012 and 0013 compute the figures of a programme that existed before them."""
+    from learnapp import create_app, migrate
+    from tests.test_migrations import _empty_database
+
+    url = _empty_database(tmp_path)
+    migrate.upgrade(url)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+            "DATABASE_URL": url,
+            "CONTENT_DIR": str(content_dir),
+            "MAINTENANCE_FLAG": str(tmp_path / "maintenance"),
+            "CONTENT_CACHE_FILE": "off",
+        }
+    )
+    rng = random.Random(11)
+    try:
+        with app.app_context():
+            db = get_session()
+            mentors, learners = _people(db)
+            for learner, mentor in zip(learners, mentors, strict=False):
+                services.pair(db, mentor, mentor, learner, None)
+                db.add(
+                    TandemSession(
+                        mentor_id=mentor.id, learner_id=learner.id, starts_at=START, took_place=True
+                    )
+                )
+            for day in range(80):
+                _step(db, rng, mentors, learners, day)
+            # the edges: late on the last day of March in UTC is April in Berlin, and
+            # a newer session that did not take place does not count
+            learner = next(p for p in learners if p.deleted_at is None)
+            pairing = services.current_pairing(db, learner) or services.pair(
+                db, mentors[0], mentors[0], learner, None
+            )
+            db.add_all(
+                [
+                    QuizAttempt(
+                        user_id=learner.id,
+                        lesson_id="lesson-edge",
+                        question_id="q1",
+                        submission_id="edge",
+                        answer="0",
+                        correct=False,
+                        created_at=datetime(2027, 3, 31, 22, 30),
+                    ),
+                    TandemSession(
+                        mentor_id=pairing.mentor_id,
+                        learner_id=learner.id,
+                        starts_at=datetime(2026, 10, 2, 9, 0),
+                        took_place=True,
+                    ),
+                    TandemSession(
+                        mentor_id=pairing.mentor_id,
+                        learner_id=learner.id,
+                        starts_at=datetime(2027, 1, 2, 9, 0),
+                        took_place=False,
+                    ),
+                ]
+            )
+            db.commit()
+            figures = kept(db)
+            assert (learner.id, "2027-04") in figures[2]
+            assert (learner.id, "2027-03") not in figures[2]
+            assert figures == expected(db)
+            assert all(figures) and any(figures[1].values())
+            db.close()
+            migrate.downgrade(url, "0011")
+            migrate.upgrade(url)
+            db = get_session()
+            assert kept(db) == figures
+    finally:
+        app.extensions["learnapp_db"].engine.dispose()

@@ -6,12 +6,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, and_, func, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from learnapp.access import LEARNER, MENTOR
 from learnapp.clock import CENTRE_TZ
-from learnapp.models import Centre, Pairing, Progress, QuizAttempt, TandemSession, User
+from learnapp.models import (
+    ActiveMonth,
+    Centre,
+    Pairing,
+    Progress,
+    TandemSession,
+    User,
+)
 from learnapp.models.base import utcnow
 from learnapp.progress_rules import stuck_lessons_query
 
@@ -96,8 +103,8 @@ def month_report(
     per learner only `with_learners` (the exports; the page does not draw them).
 
     Every count starts from the learners of the centres and looks up each one's rows of the
-    month through a per-learner index (migrations 0005, 0011): the cost follows the centres
-    shown, not the programme.
+    month through a per-learner index (migrations 0005, 0011), or the months they were active
+    (kept on write, 0013): the cost follows the centres shown, not the programme.
     """
     # Keyed as the rows' User.centre_id comes back (typed optional; never None here).
     by_id: dict[int | None, CentreMonth] = {centre.id: CentreMonth(centre) for centre in centres}
@@ -133,27 +140,13 @@ def month_report(
     ):
         by_id[centre_id].new_learners = count
 
-    # Active: opened or finished a lesson, answered a self-check, or met their mentor. Asked of
-    # each learner of the centres (one short index range each), never of the whole month.
-    mine = Progress.user_id == User.id
-    active = or_(
-        select(Progress.id)
-        .where(
-            mine,
-            or_(
-                _in(Progress.started_at, utc),
-                _in(Progress.completed_at, utc),
-                _in(Progress.updated_at, utc),
-            ),
-        )
-        .exists(),
-        select(QuizAttempt.id)
-        .where(QuizAttempt.user_id == User.id, _in(QuizAttempt.created_at, utc))
-        .exists(),
-        select(TandemSession.id).where(TandemSession.learner_id == User.id, held).exists(),
-    )
+    # Active: opened or finished a lesson, answered a self-check, or met their mentor; the
+    # months are kept on write (learnapp/rollups.py), so this reads one month's rows.
     for centre_id, count in session.execute(
-        select(User.centre_id, func.count(User.id)).where(*here, active).group_by(User.centre_id)
+        select(User.centre_id, func.count(User.id))
+        .join(ActiveMonth, ActiveMonth.user_id == User.id)
+        .where(*here, ActiveMonth.month == month.label)
+        .group_by(User.centre_id)
     ):
         by_id[centre_id].active_learners = count
 

@@ -3,6 +3,7 @@
 from learnapp.models.base import Base
 from learnapp.models.form_keys import FormKey
 from learnapp.models.learning import (
+    ActiveMonth,
     LessonTrouble,
     Progress,
     QuizAttempt,
@@ -21,6 +22,7 @@ from learnapp.models.people import CONTRASTS, TEXT_SIZES, Centre, User
 from learnapp.models.warnings import WarningDismissal
 
 __all__ = [
+    "ActiveMonth",
     "PLACES",
     "AuditEntry",
     "Base",

@@ -154,3 +154,18 @@ class LessonTrouble(Base):
     failed_checks: Mapped[int] = mapped_column()
     last_failed_at: Mapped[datetime] = mapped_column()
     completed: Mapped[bool] = mapped_column(default=False)
+
+
+class ActiveMonth(Base):
+    """Kept on write: the months (on the centre's clock) in which a person opened or finished
+    a lesson, answered a self-check or, as a learner, met their mentor: the monthly report's
+    "active learners" reads one month's rows instead of every learner's activity.
+    learnapp/rollups.py recomputes a (person, month) whenever a flush touches its rows."""
+
+    __tablename__ = "active_month"
+    __table_args__ = (Index("ix_active_month_month_user", "month", "user_id"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-11"
