@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from learnapp.models import CoordinatorCentre, Pairing, TandemSession, User
@@ -81,6 +81,12 @@ def visitors_welcomed(welcome: Callable[[], Any]) -> Callable[[F], F]:
 
 
 # --- Object rules: every id in a URL is checked here against the pairing or the centre. ---
+
+
+def in_centres(column: Any, centre_ids: Collection[int] | None) -> ColumnElement[bool]:
+    """`column` (a centre id) is one of these centres; None: any centre (the admin's view,
+    which needs no list of every centre's id in its queries)."""
+    return column.is_not(None) if centre_ids is None else column.in_(centre_ids)
 
 
 def coordinated_centre_ids(session: Session, user: User) -> set[int] | None:

@@ -319,3 +319,21 @@ def test_the_sql_list_has_what_the_full_computation_has_most_urgent_first(app):
         ranks = [warnings.KINDS.index(kind) for kind, _id in seen]
         assert ranks == sorted(ranks)
         assert first.pages > 1  # the paging was exercised
+
+        def people(page: warnings.WarningPage) -> list[tuple[str, int]]:
+            return [(entry.kind, entry.person.id) for entry in page.entries]
+
+        # an old link past the end shows the last page, a page 0 the first
+        last = warnings.warning_page(db, centre_ids, 14, 28, page=first.pages)
+        beyond = warnings.warning_page(db, centre_ids, 14, 28, page=first.pages + 7)
+        assert (beyond.page, people(beyond), beyond.counts) == (
+            last.page,
+            people(last),
+            last.counts,
+        )
+        assert people(warnings.warning_page(db, centre_ids, 14, 28, page=0)) == people(first)
+        # every centre (the admin's view) is the same as naming each centre
+        everywhere = warnings.warning_page(db, None, 14, 28)
+        both = warnings.warning_page(db, [1, 2], 14, 28)
+        assert everywhere.counts == both.counts and people(everywhere) == people(both)
+        assert everywhere.total > first.total

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from learnapp.access import LEARNER, MENTOR
+from learnapp.access import LEARNER, MENTOR, in_centres
 from learnapp.auth import throttle
 from learnapp.models import Pairing, TandemSession, User
 from learnapp.models.base import utcnow
@@ -99,9 +99,9 @@ def name_matches(text: str) -> ColumnElement[bool]:
     )
 
 
-def _filtered(centre_ids: list[int], wanted: AccountFilter, locked: set[str]) -> Select:
+def _filtered(centre_ids: list[int] | None, wanted: AccountFilter, locked: set[str]) -> Select:
     conditions: list[ColumnElement[bool]] = [
-        User.centre_id.in_(centre_ids),
+        in_centres(User.centre_id, centre_ids),
         User.role.in_(ROLES),
         User.deleted_at.is_(None),
     ]
@@ -129,9 +129,12 @@ def _filtered(centre_ids: list[int], wanted: AccountFilter, locked: set[str]) ->
     return select(User).where(and_(*conditions))
 
 
-def find_accounts(session: Session, centre_ids: list[int], wanted: AccountFilter) -> AccountPage:
-    """One page of the accounts that match: a count, the page, its mentors, its pauses."""
-    if not centre_ids:
+def find_accounts(
+    session: Session, centre_ids: list[int] | None, wanted: AccountFilter
+) -> AccountPage:
+    """One page of the accounts that match: a count, the page, its mentors, its pauses.
+    `centre_ids` None: every centre."""
+    if centre_ids is not None and not centre_ids:
         return AccountPage([], 0, 1, 1, wanted)
     locked = throttle.locked_usernames() if wanted.state == "locked" else set()
     statement = _filtered(centre_ids, wanted, locked)

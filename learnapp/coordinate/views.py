@@ -31,6 +31,7 @@ from learnapp.access import (
     LEARNER,
     MENTOR,
     account_or_404,
+    coordinated_centre_ids,
     roles_required,
     signed_in,
 )
@@ -58,6 +59,13 @@ def _centre_ids() -> list[int]:
     return [centre.id for centre in services.centres_of(get_session(), signed_in())]
 
 
+def _scope() -> list[int] | None:
+    """The signed-in person's centres, None for every centre (an admin): the programme-wide
+    lists then filter on nothing rather than on a list of every centre."""
+    found = coordinated_centre_ids(get_session(), signed_in())
+    return None if found is None else sorted(found)
+
+
 def _days(name: str, default: int) -> int:
     days = whole_number(request.args.get(name))
     return days if days is not None and 1 <= days <= 365 else default
@@ -72,7 +80,7 @@ def overview() -> ResponseReturnValue:
     reason = request.args.get("reason", "")
     found = warnings.warning_page(
         get_session(),
-        _centre_ids(),
+        _scope(),
         inactive_days,
         session_days,
         page=whole_number(request.args.get("page")) or 1,
@@ -92,7 +100,7 @@ def accounts_list() -> ResponseReturnValue:
     """Learners and mentors of the coordinator's centres: searched, filtered, 50 a page."""
     db = get_session()
     wanted = people.AccountFilter.from_args(request.args)
-    found = people.find_accounts(db, _centre_ids(), wanted)
+    found = people.find_accounts(db, _scope(), wanted)
     return render_template("coordinate/accounts.html", found=found, wanted=found.wanted)
 
 

@@ -20,13 +20,14 @@ from typing import Any
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    CTE,
     ColumnElement,
     DateTime,
     Integer,
+    Row,
     SQLColumnExpression,
     String,
     Subquery,
-    and_,
     case,
     cast,
     func,
@@ -41,7 +42,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from learnapp import audit
-from learnapp.access import LEARNER, MENTOR
+from learnapp.access import LEARNER, MENTOR, in_centres
 from learnapp.coordinate.people import PAGE_SIZE, current_mentor_names
 from learnapp.models import Pairing, TandemSession, User, WarningDismissal
 from learnapp.models.base import utcnow
@@ -97,16 +98,17 @@ def _later(first: SQLColumnExpression[Any], second: SQLColumnExpression[Any]) ->
 
 
 def entries_query(
-    centre_ids: list[int], inactive_days: int, session_days: int, now: datetime
+    centre_ids: list[int] | None, inactive_days: int, session_days: int, now: datetime
 ) -> Subquery:
-    """(kind, rank, person_id, mentor_id, lesson_id, since) of every warning in the centres."""
+    """(kind, rank, person_id, mentor_id, lesson_id, since) of every warning in the centres
+    (None: every centre)."""
     inactive_since = now - timedelta(days=inactive_days)
     quiet_since = now - timedelta(days=session_days)
     # Every part starts from the people of the centres (index on centre_id) and looks up each
     # one's rows through an index of their own (migration 0011): no part reads the programme.
-    in_centres = User.centre_id.in_(centre_ids)
+    here = in_centres(User.centre_id, centre_ids)
     learner_here = (
-        in_centres,
+        here,
         User.role == LEARNER,
         User.active.is_(True),
         User.deleted_at.is_(None),
@@ -147,37 +149,42 @@ def entries_query(
         )
         .join(User, User.id == Pairing.learner_id)
         .where(
-            in_centres,
+            here,
             Pairing.ended_at.is_(None),
             Pairing.started_at < quiet_since,
             or_(Pairing.last_held_at.is_(None), Pairing.last_held_at < quiet_since),
         )
     )
 
-    mentor_held = (
-        select(TandemSession.mentor_id, func.max(TandemSession.starts_at).label("last"))
-        .join(User, User.id == TandemSession.mentor_id)
-        .where(in_centres, TandemSession.took_place.is_(True))
-        .group_by(TandemSession.mentor_id)
-        .subquery()
-    )
-    mentors_part = (
-        select(
-            literal(QUIET_MENTOR),
-            literal(KINDS.index(QUIET_MENTOR)),
-            User.id,
-            no_mentor,
-            no_lesson,
-            _as_time(_later(User.created_at, mentor_held.c.last)),
-        )
-        .outerjoin(mentor_held, mentor_held.c.mentor_id == User.id)
+    # A quiet mentor has no held session since `quiet_since`: one probe of the index of her
+    # sessions by start each; the newest session is looked up only for the quiet ones.
+    held_since = (
+        select(TandemSession.id)
         .where(
-            User.role == MENTOR,
-            User.active.is_(True),
-            in_centres,
-            User.created_at < quiet_since,
-            or_(mentor_held.c.last.is_(None), mentor_held.c.last < quiet_since),
+            TandemSession.mentor_id == User.id,
+            TandemSession.took_place.is_(True),
+            TandemSession.starts_at >= quiet_since,
         )
+        .exists()
+    )
+    last_held = (
+        select(func.max(TandemSession.starts_at))
+        .where(TandemSession.mentor_id == User.id, TandemSession.took_place.is_(True))
+        .scalar_subquery()
+    )
+    mentors_part = select(
+        literal(QUIET_MENTOR),
+        literal(KINDS.index(QUIET_MENTOR)),
+        User.id,
+        no_mentor,
+        no_lesson,
+        _as_time(_later(User.created_at, last_held)),
+    ).where(
+        User.role == MENTOR,
+        User.active.is_(True),
+        here,
+        User.created_at < quiet_since,
+        ~held_since,
     )
     return union_all(stuck_part, inactive_part, pairs_part, mentors_part).subquery("warning")
 
@@ -193,7 +200,7 @@ def _not_dismissed(entries: Subquery) -> ColumnElement[bool]:
 
 def warning_page(
     session: Session,
-    centre_ids: list[int],
+    centre_ids: list[int] | None,
     inactive_days: int,
     session_days: int,
     page: int = 1,
@@ -201,25 +208,15 @@ def warning_page(
 ) -> WarningPage:
     """One page (PAGE_SIZE entries) of the open warnings, and how many there are of each kind."""
     counts = dict.fromkeys(KINDS, 0)
-    if not centre_ids:
+    if centre_ids is not None and not centre_ids:
         return WarningPage([], counts, 1, 1, kind)
     entries = entries_query(centre_ids, inactive_days, session_days, utcnow())
-    still_open = _not_dismissed(entries)
-    for name, count in session.execute(
-        select(entries.c.kind, func.count()).where(still_open).group_by(entries.c.kind)
-    ):
-        counts[name] = count
+    open_entries = select(entries).where(_not_dismissed(entries)).cte("open_entries")
+    counts_found, rows = _counts_and_page(session, open_entries, kind, page)
+    counts.update(counts_found)
     shown = counts[kind] if kind else sum(counts.values())
     pages = max(1, -(-shown // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    wanted = [still_open] + ([entries.c.kind == kind] if kind else [])
-    rows = session.execute(
-        select(entries)
-        .where(and_(*wanted))
-        .order_by(entries.c.rank, entries.c.since, entries.c.person_id, entries.c.lesson_id)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
+    page = min(max(1, page), pages)  # as the statement clamped it
     people_ids = {row.person_id for row in rows} | {row.mentor_id for row in rows if row.mentor_id}
     people = (
         {user.id: user for user in session.scalars(select(User).where(User.id.in_(people_ids)))}
@@ -243,6 +240,50 @@ def warning_page(
     for entry in found:
         result.by_kind.setdefault(entry.kind, []).append(entry)
     return result
+
+
+def _counts_and_page(
+    session: Session, open_entries: CTE, kind: str, page: int
+) -> tuple[dict[str, int], list[Row[Any]]]:
+    """The number of open warnings of each kind and one page of them, in one statement: the
+    warnings are computed once (PostgreSQL keeps a CTE used twice), not once per question."""
+    found = open_entries.c
+    shown = select(open_entries).order_by(found.rank, found.since, found.person_id, found.lesson_id)
+    if kind:
+        shown = shown.where(found.kind == kind)
+    # Past the end (an old link) is the last page: the offset is clamped in the same statement.
+    how_many = select(func.count()).select_from(open_entries)
+    if kind:
+        how_many = how_many.where(found.kind == kind)
+    asked, last = (
+        literal((max(page, 1) - 1) * PAGE_SIZE),
+        (func.count() - 1) // PAGE_SIZE * PAGE_SIZE,
+    )
+    offset = how_many.with_only_columns(case((asked > last, last), else_=asked))
+    one_page = shown.limit(PAGE_SIZE).offset(offset.scalar_subquery()).subquery()
+    no_number = cast(null(), Integer)
+    statement = union_all(
+        select(*one_page.c, no_number.label("how_many")),
+        select(
+            found.kind,
+            no_number,
+            no_number,
+            no_number,
+            cast(null(), String),
+            cast(null(), DateTime),
+            func.count(),
+        ).group_by(found.kind),
+    )
+    counts: dict[str, int] = {}
+    rows = []
+    for row in session.execute(statement):
+        if row.how_many is None:
+            rows.append(row)
+        else:
+            counts[row.kind] = row.how_many
+    # A union's order is not kept: the page is put in order again (at most PAGE_SIZE rows).
+    rows.sort(key=lambda row: (row.rank, row.since, row.person_id, row.lesson_id or ""))
+    return counts, rows
 
 
 def dismiss(session: Session, actor: User, person: User, kind: str, reason: str) -> None:
