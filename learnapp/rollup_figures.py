@@ -164,14 +164,26 @@ def _active_in(user_id: int, bounds: tuple[datetime, datetime]) -> ColumnElement
 def refresh_months(connection: Connection, keys: list[MonthKey]) -> None:
     """Compute active_month again for these (person, month) pairs: a few index reads each."""
     for user_id, month in keys:
-        active = _active_in(user_id, month_bounds(month))
-        connection.execute(
-            _upsert(connection, ActiveMonth)
-            .from_select(
-                ["user_id", "month"],
-                select(literal(user_id), literal(month)).where(active),
+        bounds = month_bounds(month)
+        completed = (
+            select(func.count(Progress.id))
+            .where(
+                Progress.user_id == user_id,
+                Progress.completed_at >= bounds[0],
+                Progress.completed_at < bounds[1],
             )
-            .on_conflict_do_nothing()
+            .scalar_subquery()
+        )
+        active = _active_in(user_id, bounds)
+        statement = _upsert(connection, ActiveMonth).from_select(
+            ["user_id", "month", "lessons_completed"],
+            select(literal(user_id), literal(month), completed).where(active),
+        )
+        connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=[ActiveMonth.user_id, ActiveMonth.month],
+                set_={"lessons_completed": statement.excluded.lessons_completed},
+            )
         )
         connection.execute(
             delete(ActiveMonth).where(
@@ -182,30 +194,38 @@ def refresh_months(connection: Connection, keys: list[MonthKey]) -> None:
 
 def rebuild_months(connection: Connection) -> None:
     """Every (person, month) anew: in SQL on PostgreSQL, month by month in Python on SQLite
-    (which has no time zones)."""
+    (which has no time zones). A completion counts once, at its completed_at."""
     connection.execute(delete(ActiveMonth))
+    no, yes = literal(0), literal(1)
     times = [
-        select(Progress.user_id, Progress.started_at),
-        select(Progress.user_id, Progress.completed_at).where(Progress.completed_at.is_not(None)),
-        select(Progress.user_id, Progress.updated_at),
-        select(QuizAttempt.user_id, QuizAttempt.created_at),
-        select(TandemSession.learner_id, TandemSession.starts_at).where(
+        select(Progress.user_id, Progress.started_at, no),
+        select(Progress.user_id, Progress.completed_at, yes).where(
+            Progress.completed_at.is_not(None)
+        ),
+        select(Progress.user_id, Progress.updated_at, no),
+        select(QuizAttempt.user_id, QuizAttempt.created_at, no),
+        select(TandemSession.learner_id, TandemSession.starts_at, no).where(
             TandemSession.took_place.is_(True)
         ),
     ]
+    columns = ["user_id", "month", "lessons_completed"]
     if connection.dialect.name == "postgresql":
         every = times[0].union_all(*times[1:]).subquery()
-        user_id, moment = every.c
-        local = func.timezone(str(CENTRE_TZ), func.timezone("UTC", moment))
-        months = select(user_id, func.to_char(local, "YYYY-MM")).distinct()
-        connection.execute(insert(ActiveMonth).from_select(["user_id", "month"], months))
+        user_id, moment, completion = every.c
+        local = func.to_char(func.timezone(str(CENTRE_TZ), func.timezone("UTC", moment)), "YYYY-MM")
+        months = select(user_id, local, func.sum(completion)).group_by(user_id, local)
+        connection.execute(insert(ActiveMonth).from_select(columns, months))
         return
-    found: set[MonthKey] = set()
+    found: dict[MonthKey, int] = {}
     for part in times:
-        for user, when in connection.execute(part):
+        for user, when, completes in connection.execute(part):
             if when is not None:
-                found.add((user, month_of(when)))
-    rows = [{"user_id": user, "month": month} for user, month in sorted(found)]
+                key = (user, month_of(when))
+                found[key] = found.get(key, 0) + completes
+    rows = [
+        {"user_id": user, "month": month, "lessons_completed": count}
+        for (user, month), count in sorted(found.items())
+    ]
     if rows:
         connection.execute(insert(ActiveMonth), rows)
 

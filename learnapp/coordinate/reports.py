@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from learnapp.access import LEARNER, MENTOR
+from learnapp.access import LEARNER, MENTOR, in_centres
 from learnapp.clock import CENTRE_TZ
 from learnapp.models import (
     ActiveMonth,
@@ -97,10 +97,17 @@ def _in(column: SQLColumnExpression[Any], bounds: Bounds) -> ColumnElement[bool]
 
 
 def month_report(
-    session: Session, centres: list[Centre], month: Month, *, with_learners: bool = True
+    session: Session,
+    centres: list[Centre],
+    month: Month,
+    *,
+    with_learners: bool = True,
+    every_centre: bool = False,
 ) -> MonthReport:
     """Sessions held, volunteer hours, active and new learners, lessons completed; the rows
     per learner only `with_learners` (the exports; the page does not draw them).
+    `every_centre`: `centres` are all of them (the admin's report), so the queries need not
+    name each one.
 
     Every count starts from the learners of the centres and looks up each one's rows of the
     month through a per-learner index (migrations 0005, 0011), or the months they were active
@@ -113,25 +120,18 @@ def month_report(
         return report
     ids = list(by_id)
     utc = month.utc_bounds()  # sessions too: their starts are instants (naive UTC)
-    here = (User.role == LEARNER, User.centre_id.in_(ids))
+    in_these = in_centres(User.centre_id, None if every_centre else [c.id for c in centres])
+    here = (User.role == LEARNER, in_these)
 
     held = _in(TandemSession.starts_at, utc) & TandemSession.took_place.is_(True)
     for centre_id, count, minutes in session.execute(
         select(User.centre_id, func.count(TandemSession.id), func.sum(TandemSession.length_minutes))
         .join(TandemSession, TandemSession.learner_id == User.id)
-        .where(held, User.centre_id.in_(ids))
+        .where(held, in_these)
         .group_by(User.centre_id)
     ):
         by_id[centre_id].sessions_held = count
         by_id[centre_id].volunteer_minutes = int(minutes or 0)
-
-    for centre_id, count in session.execute(
-        select(User.centre_id, func.count(Progress.id))
-        .join(Progress, Progress.user_id == User.id)
-        .where(_in(Progress.completed_at, utc), *here)
-        .group_by(User.centre_id)
-    ):
-        by_id[centre_id].lessons_completed = count
 
     for centre_id, count in session.execute(
         select(User.centre_id, func.count(User.id))
@@ -141,14 +141,16 @@ def month_report(
         by_id[centre_id].new_learners = count
 
     # Active: opened or finished a lesson, answered a self-check, or met their mentor; the
-    # months are kept on write (learnapp/rollups.py), so this reads one month's rows.
-    for centre_id, count in session.execute(
-        select(User.centre_id, func.count(User.id))
+    # months and their completed lessons are kept on write (learnapp/rollups.py), so this
+    # reads one month's rows.
+    for centre_id, count, completed in session.execute(
+        select(User.centre_id, func.count(User.id), func.sum(ActiveMonth.lessons_completed))
         .join(ActiveMonth, ActiveMonth.user_id == User.id)
         .where(*here, ActiveMonth.month == month.label)
         .group_by(User.centre_id)
     ):
         by_id[centre_id].active_learners = count
+        by_id[centre_id].lessons_completed = int(completed or 0)
 
     if with_learners:
         report.learners = _learner_rows(session, ids, utc)

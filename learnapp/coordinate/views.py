@@ -548,10 +548,15 @@ def _report(centres: list[Centre], *, with_learners: bool = True) -> reports.Mon
     """The month and centre asked for in the query string, within the coordinator's centres;
     the rows per learner only for the exports (`with_learners`)."""
     wanted = whole_number(request.args.get("centre"))
-    if wanted is not None:
-        centres = [c for c in centres if c.id == wanted] or centres
+    chosen = [c for c in centres if c.id == wanted]
     month = reports.Month.parse(request.args.get("month"), local_now().date())
-    return reports.month_report(get_session(), centres, month, with_learners=with_learners)
+    return reports.month_report(
+        get_session(),
+        chosen or centres,
+        month,
+        with_learners=with_learners,
+        every_centre=not chosen and _scope() is None,
+    )
 
 
 @bp.get("/reports")

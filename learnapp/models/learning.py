@@ -158,8 +158,9 @@ class LessonTrouble(Base):
 
 class ActiveMonth(Base):
     """Kept on write: the months (on the centre's clock) in which a person opened or finished
-    a lesson, answered a self-check or, as a learner, met their mentor: the monthly report's
-    "active learners" reads one month's rows instead of every learner's activity.
+    a lesson, answered a self-check or, as a learner, met their mentor, with the lessons they
+    completed in it: the monthly report's "active learners" and "lessons completed" read one
+    month's rows instead of every learner's activity.
     learnapp/rollups.py recomputes a (person, month) whenever a flush touches its rows."""
 
     __tablename__ = "active_month"
@@ -169,3 +170,4 @@ class ActiveMonth(Base):
         ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
     )
     month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-11"
+    lessons_completed: Mapped[int] = mapped_column(default=0)  # completed_at in this month
