@@ -65,6 +65,18 @@ def db_current() -> None:
     click.echo("Database is up to date.")
 
 
+@db_cli.command("rebuild-figures")
+def db_rebuild_figures() -> None:
+    """Compute the staff pages' kept figures anew from every answer, progress row and session
+    (after rows were written with SQL past the app; the app keeps them itself)."""
+    from learnapp import rollups
+
+    session = get_session()
+    rollups.rebuild(session.connection())
+    session.commit()
+    click.echo("The staff pages' figures are computed anew.")
+
+
 @db_cli.command("downgrade")
 @click.argument("revision", default="-1")
 @click.confirmation_option(

@@ -403,3 +403,21 @@ def test_the_migrations_fill_the_figures_as_the_writes_kept_them(tmp_path, conte
             assert kept(db) == figures
     finally:
         app.extensions["learnapp_db"].engine.dispose()
+
+
+def test_the_rebuild_command_mends_figures_written_past_the_app(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+    rng = random.Random(5)
+    with app.app_context():
+        db = get_session()
+        mentors, learners = _people(db)
+        for day in range(40):
+            _step(db, rng, mentors, learners, day)
+        right = expected(db)
+        db.connection().execute(delete(ActiveMonth.__table__))  # as a script with SQL would
+        db.connection().execute(delete(LessonTrouble.__table__))
+        db.commit()
+        assert kept(db) != right
+    result = runner.invoke(args=["db", "rebuild-figures"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert kept(get_session()) == right
