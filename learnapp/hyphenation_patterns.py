@@ -1,16 +1,16 @@
 """The hyphenation dictionaries pyphen ships, read into a compact form in a fraction of the time.
 
 pyphen parses a dictionary into a dict of tuples of ints: German's 66,000 patterns take about
-0.5 s and 15 MB in every worker, on the first page with a long word, which made the first
-lesson after a start half a second late. Here each pattern's values are one `bytes` (the
-offset, then the values) and a line is parsed with two string operations: about a third of
-the time and of the memory. The positions are pyphen's: same patterns, same algorithm (Liang's),
+0.5 s and 15-17 MB in every worker, on the first page with a long word, which made the first
+lesson after a start half a second late. Here the whole file is parsed with a few string
+operations and the patterns are kept compactly (`Patterns`): about 3 MB. The
+positions are pyphen's: same patterns, same algorithm (Liang's),
 same margins (two letters each side); tests/test_hyphenation_patterns.py compares them word for
 word. A dictionary with non-standard hyphenation (`ck=k/k`-style alternatives) is left to
 pyphen itself.
 
 Even so German takes 0.3-0.5 s to read, so the patterns read are kept beside the content
-cache (instance/hyphenation-*.cache, marshal, about 20 ms to load), keyed by pyphen's version
+cache (instance/hyphenation-*.cache, marshal, a few ms to load), keyed by pyphen's version
 and the dictionary file's name, size and change time; a file that does not match or cannot be
 read is ignored and written again.
 """
@@ -42,32 +42,80 @@ HEX = re.compile(r"\^{2}([0-9a-f]{2})")
 DIGIT_RUN = re.compile(r"\d{2,}")
 EMPTY_LETTER = "\x00"
 MARK = "\x01"  # where a letter without a value of its own gets a 0
-DIGIT_VALUES = bytes.maketrans(b"0123456789", bytes(range(10)))
 MARGIN = 2  # letters kept together at each end of a word (pyphen's default)
-CACHE_MAGIC = b"digitandem hyphenation patterns 1\n"
+CACHE_MAGIC = b"digitandem hyphenation patterns 3\n"
 _cache_folder: list[Path] = []  # where read patterns are kept; empty: not kept
 
 
 class Patterns:
-    """Liang's patterns: letters → bytes(offset, *values), with the longest pattern's length."""
+    """Liang's patterns, kept small. A dict of 66,000 German patterns with tuples costs a
+    worker about 10 MB, and most of them are whole words (up to 35 letters) that are rarely
+    looked up. So patterns of up to SHORT letters stay in a dict (letters → offset and values
+    as characters), and the longer ones are joined, by their first two letters and their length,
+    into a few thousand strings of "\n<letters>\t<offset><values>" lines searched with
+    str.find: about 3 MB in all, and a word's points in about twice pyphen's time."""
 
-    def __init__(self, patterns: dict[str, bytes]) -> None:
-        self.patterns = patterns
-        self.longest = max(map(len, patterns))
+    SHORT = 7
+
+    def __init__(self, short: dict[str, str], groups: dict[str, str], longest: int) -> None:
+        self.short = short
+        self.groups = groups
+        self.longest = longest
+
+    @classmethod
+    def of(cls, patterns: dict[str, str]) -> Patterns:
+        """From letters → the offset (as chr(48 + offset)) and the values as digits."""
+        short: dict[str, str] = {}
+        lines: dict[str, list[str]] = {}
+        for letters, encoded in patterns.items():
+            if len(letters) <= cls.SHORT:
+                short[letters] = encoded
+            else:
+                lines.setdefault(cls._group(letters), []).append(f"{letters}\t{encoded}")
+        groups = {name: "\n" + "\n".join(found) + "\n" for name, found in lines.items()}
+        return cls(short, groups, max(map(len, patterns)))
+
+    @staticmethod
+    def _group(letters: str) -> str:
+        return f"{letters[:2]}{len(letters)}"  # always two letters, then the length
+
+    def find(self, letters: str) -> tuple[int, str] | None:
+        """(offset, values as digits) of the pattern of exactly these letters, if there is one."""
+        if len(letters) <= self.SHORT:
+            encoded = self.short.get(letters)
+        else:
+            group = self.groups.get(self._group(letters))
+            at = -1 if group is None else group.find(f"\n{letters}\t")
+            if group is None or at < 0:
+                return None
+            start = at + len(letters) + 2
+            encoded = group[start : group.index("\n", start)]
+        return None if encoded is None else (ord(encoded[0]) - 48, encoded[1:])
+
+    def items(self) -> list[tuple[str, int, str]]:
+        """Every pattern: (letters, offset, values as digits)."""
+        lines = [f"{letters}\t{encoded}" for letters, encoded in self.short.items()]
+        for group in self.groups.values():
+            lines += group.strip("\n").split("\n")
+        return [
+            (letters, ord(encoded[0]) - 48, encoded[1:])
+            for letters, encoded in (line.split("\t") for line in lines)
+        ]
 
     def positions(self, word: str) -> list[int]:
         """Where `word` may be hyphenated, as pyphen's Pyphen.positions gives them."""
         pointed = f".{word.lower()}."
         size = len(pointed)
         weights = [0] * (size + 1)
-        patterns = self.patterns
         for start in range(size - 1):
             for end in range(start + 1, min(start + self.longest, size) + 1):
-                found = patterns.get(pointed[start:end])
+                found = self.find(pointed[start:end])
                 if found is None:
                     continue
-                at = start + found[0]
-                for step, value in enumerate(found[1:]):
+                offset, values = found
+                at = start + offset
+                for step, digit in enumerate(values):
+                    value = ord(digit) - 48
                     if value > weights[at + step]:
                         weights[at + step] = value
         last = len(word) - MARGIN
@@ -105,15 +153,15 @@ def read(path: Path) -> Patterns | None:
     for digit in "0123456789":
         text = text.replace(digit + MARK, digit)  # the letter has a value of its own
     text = text.replace(MARK, "0")
-    patterns: dict[str, bytes] = {}
+    patterns: dict[str, str] = {}  # letters → offset (as a character) and values
     for aligned in text.split("\n")[:-1]:
         values = aligned[0::2].rstrip("0")
         if not values.strip("0"):
             continue  # nothing to hyphenate
         first = len(values) - len(values.lstrip("0"))
-        letters = aligned[1::2].replace(EMPTY_LETTER, "")
-        patterns[letters] = bytes([first]) + values[first:].encode().translate(DIGIT_VALUES)
-    return Patterns(patterns) if patterns else None
+        patterns[aligned[1::2].replace(EMPTY_LETTER, "")] = chr(48 + first) + values[first:]
+    del text
+    return Patterns.of(patterns) if patterns else None
 
 
 def keep_in(folder: Path | None) -> None:
@@ -146,27 +194,27 @@ def _kept_or_read(path: Path) -> Patterns | None:
     try:
         with kept.open("rb") as stored:
             if stored.readline() == CACHE_MAGIC and stored.readline() == key:
-                patterns = marshal.load(stored)
-                if isinstance(patterns, dict) and patterns:
-                    return Patterns(patterns)
+                short, groups, longest = marshal.load(stored)
+                if isinstance(short, dict) and isinstance(groups, dict) and short:
+                    return Patterns(short, groups, int(longest))
     except FileNotFoundError:
         pass
     except (OSError, EOFError, ValueError, TypeError) as error:
         log.warning("hyphenation cache %s unreadable (%s): read anew", kept, error)
     found = read(path)
     if found is not None:
-        _keep(kept, key, found.patterns)
+        _keep(kept, key, found)
     return found
 
 
-def _keep(kept: Path, key: bytes, patterns: dict[str, bytes]) -> None:
+def _keep(kept: Path, key: bytes, patterns: Patterns) -> None:
     """Written beside and renamed into place: a reader sees the old file or the whole new one."""
     partial = kept.with_name(f".{kept.name}.{os.getpid()}")
     try:
         kept.parent.mkdir(parents=True, exist_ok=True)
         with partial.open("wb") as out:
             out.write(CACHE_MAGIC + key)
-            marshal.dump(patterns, out)
+            marshal.dump((patterns.short, patterns.groups, patterns.longest), out)
         os.replace(partial, kept)
     except OSError as error:
         log.warning("hyphenation cache %s not written: %s", kept, error)

@@ -37,7 +37,7 @@ def test_every_pattern_is_read_as_pyphen_reads_it(lang: str) -> None:
     ours = hyphenation_patterns.for_language(lang)
     assert isinstance(ours, hyphenation_patterns.Patterns)
     theirs = pyphen.Pyphen(lang=pyphen.language_fallback(lang)).hd
-    assert {key: (found[0], tuple(found[1:])) for key, found in ours.patterns.items()} == {
+    assert {key: (offset, tuple(map(int, values))) for key, offset, values in ours.items()} == {
         key: (start, tuple(int(value) for value in values))
         for key, (start, values) in theirs.patterns.items()
     }
@@ -60,7 +60,7 @@ def test_two_digits_in_a_row_hex_letters_and_empty_patterns_read_as_pyphen_reads
     ours = hyphenation_patterns.read(path)
     theirs = pyphen.Pyphen(filename=path)
     assert ours is not None
-    assert {key: (found[0], tuple(found[1:])) for key, found in ours.patterns.items()} == {
+    assert {key: (offset, tuple(map(int, values))) for key, offset, values in ours.items()} == {
         key: (start, tuple(values)) for key, (start, values) in theirs.hd.patterns.items()
     }
     for word in ("blutharnstoff", "abbabba", "äbcäbc", "example"):
@@ -101,7 +101,7 @@ def test_patterns_read_once_are_kept_and_loaded_from_the_cache_next_time(
     monkeypatch.setattr(hyphenation_patterns, "read", not_again)
     again = hyphenation_patterns.for_language("de")
     assert isinstance(again, hyphenation_patterns.Patterns)
-    assert again.patterns == first.patterns and again.longest == first.longest
+    assert again.items() == first.items() and again.longest == first.longest
 
 
 @pytest.mark.parametrize("damage", ["truncated", "other key", "garbage"])
@@ -122,5 +122,5 @@ def test_a_damaged_or_stale_cache_is_read_anew_and_written_again(
     hyphenation_patterns.for_language.cache_clear()
     again = hyphenation_patterns.for_language("en")
     assert isinstance(again, hyphenation_patterns.Patterns)
-    assert again.patterns == right.patterns
+    assert again.items() == right.items()
     assert kept.read_bytes() == data  # written again whole
