@@ -38,6 +38,8 @@ PASSWORD = "Browser-Test-Passwort-7"
 FAST_HASH = "pbkdf2:sha256:1000"
 ANONYMOUS = "anonymous"
 CENTRE = ("Begegnungsstätte Am Markt", "Oldenburg")
+# A second centre that only the admin sees: the pairing page then offers a choice of centre.
+OTHER_CENTRE = ("Seniorentreff Hafen", "Leer")
 NAMES = {
     LEARNER: "Erika Meyer",
     MENTOR: "Jonas Brinkmann",
@@ -127,6 +129,11 @@ def create_all(session: Session) -> dict[str, int]:
         started = library.courses[STARTED_COURSE]
         services.mark_done(session, user, started.id, started.lesson_ids[0])
         services.record_visit(session, user, started.id, started.lesson_ids[1])
+    other = Centre(name=OTHER_CENTRE[0], town=OTHER_CENTRE[1])
+    session.add(other)
+    session.flush()
+    _user(session, other, LEARNER, "hafen-learner", password_hash, display_name="Gerda Hafen")
+    _user(session, other, MENTOR, "hafen-mentor", password_hash, display_name="Lukas Hafen")
     ids = _tandems(session, centre, people)
     ids["struggling"] = _class(session, centre, password_hash)
     session.commit()

@@ -168,7 +168,7 @@ PAGES: list[PageSpec] = [
     PageSpec(ADMIN, "/admin", "admin start"),
     PageSpec(ADMIN, "/admin/accounts", "all accounts"),
     PageSpec(ADMIN, "/admin/audit", "audit log"),
-    PageSpec(ADMIN, "/coordinate/pairings", "pairings, every centre"),
+    PageSpec(ADMIN, "/coordinate/pairings", "pairings, two centres"),
     PageSpec(LEARNER, "/mentor", "mentor area refused", status=403),
 ]
 
@@ -190,8 +190,8 @@ SCREENSHOTS: list[tuple[str, str, dict[str, int] | None]] = [
     ("learner:home", "learner-home-phone", {"width": 360, "height": 740}),
     ("coordinator:report", "coordinator-report", None),
     ("coordinator:pairings", "coordinator-pairings", None),
-    ("admin:pairings, every centre", "admin-pairings", None),
-    ("admin:pairings, every centre", "admin-pairings-phone", {"width": 360, "height": 740}),
+    ("admin:pairings, two centres", "admin-pairings", None),
+    ("admin:pairings, two centres", "admin-pairings-phone", {"width": 360, "height": 740}),
 ]
 
 # Every other page a learner (or a visitor about to sign in) sees, in German, for
