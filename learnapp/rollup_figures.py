@@ -63,7 +63,8 @@ def _upsert(connection: Connection, model: type) -> Any:
 
 
 def refresh_lessons(connection: Connection, keys: list[LessonKey] | None) -> None:
-    """Compute lesson_trouble again for these (learner, lesson) pairs (None: all of them)."""
+    """Compute lesson_trouble again for these (learner, lesson) pairs (None: all of them, into
+    an emptied table, as `rebuild` does)."""
     wrong: list[ColumnElement[bool]] = [QuizAttempt.correct.is_(False)]
     if keys is not None:
         wrong.append(tuple_(QuizAttempt.user_id, QuizAttempt.lesson_id).in_(keys))
@@ -100,16 +101,19 @@ def refresh_lessons(connection: Connection, keys: list[LessonKey] | None) -> Non
             },
         )
     )
+    if keys is None:
+        return  # the table was emptied first: nothing left over to remove
     # Rows whose lesson has no wrong answer any more (answers deleted or corrected).
     still_wrong = exists().where(
         QuizAttempt.user_id == LessonTrouble.user_id,
         QuizAttempt.lesson_id == LessonTrouble.lesson_id,
         QuizAttempt.correct.is_(False),
     )
-    gone: list[ColumnElement[bool]] = [~still_wrong]
-    if keys is not None:
-        gone.append(tuple_(LessonTrouble.user_id, LessonTrouble.lesson_id).in_(keys))
-    connection.execute(delete(LessonTrouble).where(*gone))
+    connection.execute(
+        delete(LessonTrouble).where(
+            ~still_wrong, tuple_(LessonTrouble.user_id, LessonTrouble.lesson_id).in_(keys)
+        )
+    )
 
 
 def refresh_pairs(connection: Connection, keys: list[PairKey] | None) -> None:
