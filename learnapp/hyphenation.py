@@ -68,7 +68,7 @@ def hyphenate_html(html: str, lang: str, shortest: int) -> str:
             if found and found.group(2).lower() in VERBATIM and not part.endswith("/>"):
                 verbatim_depth += -1 if found.group(1) else 1
                 verbatim_depth = max(verbatim_depth, 0)
-        elif part and verbatim_depth == 0:
+        elif verbatim_depth == 0 and len(part) >= shortest:  # most parts are blank lines
             parts[index] = hyphenate_text(part, lang, shortest)
     return "".join(parts)
 
