@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from learnapp.access import LEARNER, MENTOR, in_centres
-from learnapp.clock import CENTRE_TZ
 from learnapp.models import (
     ActiveMonth,
     Centre,
@@ -21,6 +20,7 @@ from learnapp.models import (
 )
 from learnapp.models.base import utcnow
 from learnapp.progress_rules import stuck_lessons_query
+from learnapp.rollup_figures import month_bounds
 
 
 @dataclass(frozen=True)
@@ -50,14 +50,9 @@ class Month:
         return start, end
 
     def utc_bounds(self) -> tuple[datetime, datetime]:
-        """The same month in UTC, how activity timestamps are stored."""
-        start, end = self.local_bounds()
-        return _utc(start), _utc(end)
-
-
-def _utc(moment: datetime) -> datetime:
-    """A moment on the centre's clock as the naive UTC time the database stores."""
-    return moment.replace(tzinfo=CENTRE_TZ).astimezone(UTC).replace(tzinfo=None)
+        """The same month in UTC, how activity timestamps are stored: the very bounds the kept
+        active months are counted in (learnapp/rollup_figures.py)."""
+        return month_bounds(self.label)
 
 
 @dataclass
