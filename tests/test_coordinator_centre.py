@@ -332,6 +332,8 @@ def test_the_sql_list_has_what_the_full_computation_has_most_urgent_first(app):
             last.counts,
         )
         assert people(warnings.warning_page(db, centre_ids, 14, 28, page=0)) == people(first)
+        furthest = warnings.warning_page(db, centre_ids, 14, 28, page=999_999_999)  # 9 digits
+        assert people(furthest) == people(last)
         # every centre (the admin's view) is the same as naming each centre
         everywhere = warnings.warning_page(db, None, 14, 28)
         both = warnings.warning_page(db, [1, 2], 14, 28)
