@@ -241,6 +241,21 @@ EXPORT: dict[str, dict[str, Any]] = {
         "learner_id": Key(),
         "started_at": Exported("started_at", _iso),
         "ended_at": Exported("ended_at", _iso),
+        "last_held_at": Withheld("the start of their last session, which the export lists"),
+    },
+    "lesson_trouble": {
+        # Counted from her self-check answers and progress, which the export holds in full.
+        "user_id": Key(),
+        "lesson_id": Withheld("a figure counted from her answers, which are exported"),
+        "failed_checks": Withheld("a figure counted from her answers, which are exported"),
+        "last_failed_at": Withheld("a figure counted from her answers, which are exported"),
+        "completed": Withheld("a figure counted from her progress, which is exported"),
+    },
+    "active_month": {
+        # Counted from her progress, answers and sessions, which the export holds in full.
+        "user_id": Key(),
+        "month": Withheld("a figure counted from the times in the export"),
+        "lessons_completed": Withheld("a figure counted from her progress, which is exported"),
     },
     "audit_entry": {
         # Who looked at, exported or changed her data: she has a right to know (Art. 15).
@@ -820,6 +835,20 @@ DELETE: dict[str, Erased | dict[str, Any]] = {
         "learner_id": Key(),
         "started_at": MONTH,
         "ended_at": EndsByMonth("an active pairing ends"),
+        "last_held_at": MONTH,  # counted again from her sessions, whose starts are coarsened
+    },
+    # The kept figures are counted again from the rows that stay (learnapp/rollups.py).
+    "lesson_trouble": {
+        "user_id": Key(),
+        "lesson_id": Unchanged(COUNTS),
+        "failed_checks": Unchanged("her presses of Check stay, each with a fresh id"),
+        "last_failed_at": MONTH,
+        "completed": Unchanged(COUNTS),
+    },
+    "active_month": {
+        "user_id": Key(),
+        "month": Unchanged(COUNTS),  # the times are coarsened within their month
+        "lessons_completed": Unchanged(COUNTS),
     },
     "audit_entry": {
         # What staff did stays accountable; whom it was about is cut, the time coarsened.

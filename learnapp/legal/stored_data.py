@@ -45,14 +45,18 @@ STORED_DATA: tuple[StoredData, ...] = (
         _l("The person"),
     ),
     StoredData(
-        ("progress",),
+        # active_month: the months in which the person was active, and the lessons finished
+        # in each, counted from this progress (and the answers and sessions) for the report.
+        ("progress", "active_month"),
         _l("Learning progress: which lessons were opened and finished, and when"),
         _l("To continue where the person left off; certificates; the mentor's overview"),
         _l("Until the account is deleted; afterwards only as an anonymous count per month."),
         _l("The person; the current mentor; coordinators of the centre"),
     ),
     StoredData(
-        ("quiz_attempt",),
+        # lesson_trouble: per lesson, how often the answers were wrong and when last, counted
+        # from these answers for the early warning and the mentor's list.
+        ("quiz_attempt", "lesson_trouble"),
         _l("Self-check answers: the answer chosen, right or not, and when"),
         _l("To show the result; so the mentor sees where practice is needed"),
         _l("Until the account is deleted; afterwards only the result, without the answer."),
