@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from learnapp.access import LEARNER, MENTOR
-from learnapp.coordinate import reports
+from learnapp.coordinate import reports, warnings
 from learnapp.db import get_session
 from learnapp.models import Centre, Pairing, Progress, QuizAttempt, TandemSession, User
 from learnapp.progress_rules import stuck_lessons
@@ -195,6 +195,18 @@ def test_only_a_held_session_of_this_tandem_counts(
         mentor = make_user(role=MENTOR, display_name="Frida Frueher")
     hold(app, mentor, learner, frozen.local + timedelta(days=when), took_place)
     assert ("Max Mentor" in section(overview(staff), "pairs-heading")) is listed
+
+
+def test_a_quiet_tandem_and_mentor_are_quiet_since_their_last_held_session(app, frozen, make_user):
+    """A newer session that did not take place does not move "since" (the list's order)."""
+    mentor, learner = tandem(app, make_user, frozen)
+    held = frozen.utc - timedelta(days=SESSION_DAYS + 10)
+    hold(app, mentor, learner, held)
+    hold(app, mentor, learner, frozen.utc - timedelta(days=2), took_place=False)
+    with app.app_context():
+        found = warnings.warning_page(get_session(), None, INACTIVE_DAYS, SESSION_DAYS)
+        since = {e.kind: e.since for e in found.entries if e.kind in ("pairs", "mentors")}
+    assert since == {"pairs": held, "mentors": held}
 
 
 def test_an_ended_tandem_is_not_a_quiet_tandem(app, frozen, staff, make_user):
